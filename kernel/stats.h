@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-netns counters. Every counter is named once here: the X-macros below
+ * generate the enum, the /proc/net/svr/stats names, the netlink stats dump
+ * and (for drop reasons) the tracepoint's symbolic table.
+ */
+#ifndef _SVR_STATS_H
+#define _SVR_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+
+/* Reasons a packet is dropped. FN(enum suffix, counter name). */
+#define SVR_DROP_REASONS(FN)						\
+	FN(NONE,		"drop_none")				\
+	FN(MALFORMED,		"drop_malformed")
+
+/* Events and totals that are not drops. */
+#define SVR_EVENTS(FN)							\
+	FN(PKT_PRE,		"pkt_prerouting")			\
+	FN(PKT_POST,		"pkt_postrouting")
+
+#define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
+enum svr_drop_reason {
+	SVR_DROP_REASONS(SVR_DROP_ENUM)
+	SVR_DROP_MAX
+};
+#undef SVR_DROP_ENUM
+
+#define SVR_STAT_ENUM(e, s)	SVR_STAT_##e,
+#define SVR_STAT_DROP_ENUM(e, s) SVR_STAT_DROP_##e,
+enum svr_stat {
+	SVR_EVENTS(SVR_STAT_ENUM)
+	SVR_DROP_REASONS(SVR_STAT_DROP_ENUM)
+	SVR_STAT_MAX
+};
+#undef SVR_STAT_ENUM
+#undef SVR_STAT_DROP_ENUM
+
+struct svr_pcpu_stats {
+	u64_stats_t		cnt[SVR_STAT_MAX];
+	struct u64_stats_sync	syncp;
+};
+
+struct svr_net;
+
+extern const char *const svr_stat_names[SVR_STAT_MAX];
+
+void svr_stat_inc(struct svr_net *sn, enum svr_stat s);
+void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n);
+u64 svr_stat_read(const struct svr_net *sn, enum svr_stat s);
+struct svr_pcpu_stats __percpu *svr_stats_alloc(void);
+
+#endif /* _SVR_STATS_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The per-network-namespace state of svr. Every table lives here: several
+ * routers run in one kernel, one per netns, which is how the selftests
+ * build their topologies.
+ */
+#ifndef _SVR_H
+#define _SVR_H
+
+#include <linux/mutex.h>
+#include <linux/proc_fs.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "stats.h"
+
+struct svr_net {
+	struct net			*net;
+	/* Serialises every configuration change in this netns. */
+	struct mutex			cfg_lock;
+	struct svr_pcpu_stats __percpu	*stats;
+	struct proc_dir_entry		*proc_dir;
+	bool				hooks_on;
+};
+
+extern unsigned int svr_net_id;
+
+static inline struct svr_net *svr_pernet(const struct net *net)
+{
+	return net_generic(net, svr_net_id);
+}
+
+int svr_hooks_net_init(struct svr_net *sn);
+void svr_hooks_net_exit(struct svr_net *sn);
+
+int svr_proc_net_init(struct svr_net *sn);
+void svr_proc_net_exit(struct svr_net *sn);
+
+int svr_genl_init(void);
+void svr_genl_uninit(void);
+
+#endif /* _SVR_H */

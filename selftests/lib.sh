@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for svr's selftests (sourced by every NN-*.sh test).
+# Each test prints KTAP: "TAP version 13", a plan, one "ok N desc" or
+# "not ok N desc" per case, "# " diagnostics, and exits non-zero when a case
+# failed. Cases run in a subshell with `set -e`: fail fast inside a case,
+# carry on with the next one.
+
+ksft_skip=4
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SVR_KO=$REPO/kernel/svr.ko
+export PATH=$REPO/userspace:$PATH
+
+_ktap_n=0
+_ktap_pass=0
+_ktap_fail=0
+_ktap_skip=0
+_ns_list=()
+
+ktap_header() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# run_case "description" function [args...]
+run_case() {
+	local desc=$1; shift
+	local out rc
+	_ktap_n=$((_ktap_n + 1))
+	out=$( (set -e; "$@") 2>&1 )
+	rc=$?
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	if [ $rc = 0 ]; then
+		_ktap_pass=$((_ktap_pass + 1))
+		echo "ok $_ktap_n $desc"
+	elif [ $rc = $ksft_skip ]; then
+		_ktap_skip=$((_ktap_skip + 1))
+		echo "ok $_ktap_n $desc # SKIP"
+	else
+		_ktap_fail=$((_ktap_fail + 1))
+		echo "not ok $_ktap_n $desc"
+	fi
+}
+
+ktap_finish() {
+	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
+	[ $_ktap_fail = 0 ]
+	exit $?
+}
+
+# Assertions: print expected vs actual on failure.
+fail() { echo "FAIL: $*" >&2; return 1; }
+
+assert_eq() { # actual expected what
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+assert_ge() { # actual min what
+	[ "$1" -ge "$2" ] 2>/dev/null || fail "$3: expected >= $2, got '$1'"
+}
+
+# Run a command that must fail; prints its stderr.
+assert_fails() {
+	if "$@"; then
+		fail "expected failure: $*"
+	fi
+	return 0
+}
+
+# busywait TIMEOUT_MS cmd...: retry cmd until it succeeds.
+busywait() {
+	local timeout=$1; shift
+	local start now
+	start=$(date +%s%3N)
+	while true; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout" ] && return 1
+		sleep 0.1
+	done
+}
+
+svr_loaded() { [ -d /sys/module/svr ]; }
+
+svr_load() {
+	svr_loaded || insmod "$SVR_KO" "$@"
+}
+
+svr_unload() {
+	svr_loaded && rmmod svr
+	return 0
+}
+
+# setup_ns VAR...: create one netns per VAR with a random suffix, set VAR to
+# its name, bring lo up. Everything is deleted by cleanup_all_ns.
+setup_ns() {
+	local v name
+	for v in "$@"; do
+		name="$v-$(mktemp -u XXXXXX)"
+		ip netns add "$name" || return 1
+		ip -n "$name" link set lo up
+		_ns_list+=("$name")
+		eval "$v=$name"
+	done
+}
+
+cleanup_all_ns() {
+	local ns
+	for ns in "${_ns_list[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	_ns_list=()
+}
+
+# Counter value from /proc/net/svr/stats in a netns.
+svr_counter() { # netns name
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/svr/stats
+}
+
+# Run a command in a netns, echoing it as a diagnostic.
+nsx() {
+	local ns=$1; shift
+	echo "[$ns] $*" >&2
+	ip netns exec "$ns" "$@"
+}
