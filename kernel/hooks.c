@@ -1,29 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks, registered per netns at PREROUTING and POSTROUTING for
- * IPv4 and IPv6.
+ * Netfilter hooks, registered per netns for IPv4 and IPv6.
  *
- * Priorities: PREROUTING runs after the raw table and before conntrack
- * (NF_IP_PRI_CONNTRACK is -200), so svr can mark its sessions untracked
- * before conntrack ever sees half a translation. POSTROUTING runs after
- * nf_nat's source NAT (100) and before conntrack confirmation.
+ * Priorities: PREROUTING runs after defragmentation (-400) and the raw
+ * table (-300) and before conntrack (-200), so svr marks its sessions
+ * untracked before conntrack ever sees half a translation; it also runs
+ * before nf_nat's DNAT (-100). LOCAL_OUT translates replies of `via host`
+ * sessions, before conntrack too. POSTROUTING (after nf_nat's source NAT)
+ * is where SVR adds per-wire-packet bytes, on real segments.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "svr.h"
+#include "datapath.h"
 
 enum {
 	SVR_PRI_PREROUTING	= NF_IP_PRI_CONNTRACK - 50,
+	SVR_PRI_LOCAL_OUT	= NF_IP_PRI_CONNTRACK - 50,
 	SVR_PRI_POSTROUTING	= NF_IP_PRI_NAT_SRC + 10,
 };
 
 static unsigned int svr_prerouting(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
-	svr_stat_inc(svr_pernet(state->net), SVR_STAT_PKT_PRE);
-	return NF_ACCEPT;
+	struct svr_net *sn = svr_pernet(state->net);
+
+	svr_stat_inc(sn, SVR_STAT_PKT_PRE);
+	return svr_dp_prerouting(sn, skb, state);
+}
+
+static unsigned int svr_local_out(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	return svr_dp_local_out(svr_pernet(state->net), skb, state);
 }
 
 static unsigned int svr_postrouting(void *priv, struct sk_buff *skb,
@@ -33,43 +46,51 @@ static unsigned int svr_postrouting(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+#define SVR_HOOK(fn, family, num, pri)	{		\
+	.hook		= fn,				\
+	.pf		= family,			\
+	.hooknum	= num,				\
+	.priority	= pri,				\
+}
+
 static const struct nf_hook_ops svr_hook_ops[] = {
-	{
-		.hook		= svr_prerouting,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= SVR_PRI_PREROUTING,
-	},
-	{
-		.hook		= svr_prerouting,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= SVR_PRI_PREROUTING,
-	},
-	{
-		.hook		= svr_postrouting,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_POST_ROUTING,
-		.priority	= SVR_PRI_POSTROUTING,
-	},
-	{
-		.hook		= svr_postrouting,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_POST_ROUTING,
-		.priority	= SVR_PRI_POSTROUTING,
-	},
+	SVR_HOOK(svr_prerouting, NFPROTO_IPV4, NF_INET_PRE_ROUTING,
+		 SVR_PRI_PREROUTING),
+	SVR_HOOK(svr_prerouting, NFPROTO_IPV6, NF_INET_PRE_ROUTING,
+		 SVR_PRI_PREROUTING),
+	SVR_HOOK(svr_local_out, NFPROTO_IPV4, NF_INET_LOCAL_OUT,
+		 SVR_PRI_LOCAL_OUT),
+	SVR_HOOK(svr_local_out, NFPROTO_IPV6, NF_INET_LOCAL_OUT,
+		 SVR_PRI_LOCAL_OUT),
+	SVR_HOOK(svr_postrouting, NFPROTO_IPV4, NF_INET_POST_ROUTING,
+		 SVR_PRI_POSTROUTING),
+	SVR_HOOK(svr_postrouting, NFPROTO_IPV6, NF_INET_POST_ROUTING,
+		 SVR_PRI_POSTROUTING),
 };
 
 int svr_hooks_net_init(struct svr_net *sn)
 {
 	int ret;
 
+	/* Sessions are keyed by ports: reassemble fragments first. */
+	ret = nf_defrag_ipv4_enable(sn->net);
+	if (ret)
+		return ret;
+	ret = nf_defrag_ipv6_enable(sn->net);
+	if (ret)
+		goto err_defrag4;
 	ret = nf_register_net_hooks(sn->net, svr_hook_ops,
 				    ARRAY_SIZE(svr_hook_ops));
 	if (ret)
-		return ret;
+		goto err_defrag6;
 	sn->hooks_on = true;
 	return 0;
+
+err_defrag6:
+	nf_defrag_ipv6_disable(sn->net);
+err_defrag4:
+	nf_defrag_ipv4_disable(sn->net);
+	return ret;
 }
 
 void svr_hooks_net_exit(struct svr_net *sn)
@@ -78,5 +99,7 @@ void svr_hooks_net_exit(struct svr_net *sn)
 		return;
 	nf_unregister_net_hooks(sn->net, svr_hook_ops,
 				ARRAY_SIZE(svr_hook_ops));
+	nf_defrag_ipv6_disable(sn->net);
+	nf_defrag_ipv4_disable(sn->net);
 	sn->hooks_on = false;
 }

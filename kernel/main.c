@@ -18,6 +18,8 @@ static int __net_init svr_net_init(struct net *net)
 
 	sn->net = net;
 	mutex_init(&sn->cfg_lock);
+	spin_lock_init(&sn->icmp_lock);
+	sn->icmp_last = jiffies;
 	sn->stats = svr_stats_alloc();
 	if (!sn->stats)
 		return -ENOMEM;
@@ -25,11 +27,16 @@ static int __net_init svr_net_init(struct net *net)
 	ret = svr_proc_net_init(sn);
 	if (ret)
 		goto err_stats;
-	ret = svr_hooks_net_init(sn);
+	ret = svr_session_net_init(sn);
 	if (ret)
 		goto err_proc;
+	ret = svr_hooks_net_init(sn);
+	if (ret)
+		goto err_sessions;
 	return 0;
 
+err_sessions:
+	svr_session_net_exit(sn);
 err_proc:
 	svr_proc_net_exit(sn);
 err_stats:
@@ -47,6 +54,7 @@ static void __net_exit svr_net_exit(struct net *net)
 {
 	struct svr_net *sn = svr_pernet(net);
 
+	svr_session_net_exit(sn);
 	svr_proc_net_exit(sn);
 	free_percpu(sn->stats);
 }
@@ -63,6 +71,9 @@ static int __init svr_init(void)
 {
 	int ret;
 
+	ret = svr_session_init();
+	if (ret)
+		goto err_session;
 	ret = register_pernet_subsys(&svr_net_ops);
 	if (ret)
 		goto err_pernet;
@@ -78,6 +89,8 @@ static int __init svr_init(void)
 err_genl:
 	unregister_pernet_subsys(&svr_net_ops);
 err_pernet:
+	svr_session_uninit();
+err_session:
 	pr_err("init failed (%d)\n", ret);
 	return ret;
 }
@@ -86,7 +99,9 @@ static void __exit svr_exit(void)
 {
 	svr_genl_uninit();
 	unregister_pernet_subsys(&svr_net_ops);
+	/* Sessions and config objects go by RCU: wait, then the caches. */
 	rcu_barrier();
+	svr_session_uninit();
 	pr_info("unloaded\n");
 }
 

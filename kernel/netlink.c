@@ -18,7 +18,7 @@ static const struct nla_policy svr_info_policy[SVR_A_INFO_MAX + 1] = {
 static const struct nla_policy svr_stats_policy[SVR_A_STATS_MAX + 1] = {
 };
 
-static struct genl_family svr_genl_family;
+
 
 /* OK for unprivileged users. */
 static int svr_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -109,7 +109,7 @@ static const struct genl_multicast_group svr_mcgrps[] = {
 	{ .name = SVR_MCGRP_SESSIONS },
 };
 
-static struct genl_family svr_genl_family __ro_after_init = {
+struct genl_family svr_genl_family __ro_after_init = {
 	.name		= SVR_GENL_NAME,
 	.version	= SVR_GENL_VERSION,
 	.netnsok	= true,

@@ -18,6 +18,51 @@ static int svr_proc_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static void show_tuple(struct seq_file *seq, const char *what,
+		       const struct svr_tuple *k)
+{
+	if (k->family == AF_INET)
+		seq_printf(seq, " %s %pI4:%u>%pI4:%u", what, &k->saddr.ip,
+			   ntohs(k->sport), &k->daddr.ip, ntohs(k->dport));
+	else
+		seq_printf(seq, " %s [%pI6c]:%u>[%pI6c]:%u", what,
+			   &k->saddr.ip6, ntohs(k->sport), &k->daddr.ip6,
+			   ntohs(k->dport));
+}
+
+/* One line per session: uuid, tenant, service, tuples, state, counters. */
+static int svr_proc_sessions_show(struct seq_file *seq, void *v)
+{
+	struct svr_net *sn = svr_pernet(seq_file_single_net(seq));
+	unsigned long now = jiffies;
+	struct rhashtable_iter iter;
+	struct svr_session *s;
+
+	rhashtable_walk_enter(&sn->sess.table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((s = svr_session_walk_next(&iter))) {
+		const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+		const struct svr_flow *rv = &s->flow[SVR_DIR_REV];
+
+		seq_printf(seq, "%pUb tenant=%s service=%s proto=%u", s->uuid,
+			   s->tenant ? s->tenant->name : "global",
+			   s->service ? s->service->name : "-", fw->key.proto);
+		show_tuple(seq, "fwd", &fw->key);
+		show_tuple(seq, "rev", &rv->key);
+		seq_printf(seq, " state=%s pkts=%llu/%llu bytes=%llu/%llu age=%lu idle=%lu timeout=%u\n",
+			   svr_sess_state_names[READ_ONCE(s->state)],
+			   atomic64_read(&fw->packets),
+			   atomic64_read(&rv->packets),
+			   atomic64_read(&fw->bytes), atomic64_read(&rv->bytes),
+			   (now - s->created) / HZ,
+			   (now - READ_ONCE(s->last_seen)) / HZ,
+			   READ_ONCE(s->timeout));
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return 0;
+}
+
 int svr_proc_net_init(struct svr_net *sn)
 {
 	struct net *net = sn->net;
@@ -26,7 +71,9 @@ int svr_proc_net_init(struct svr_net *sn)
 	if (!sn->proc_dir)
 		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, sn->proc_dir,
-				    svr_proc_stats_show, NULL))
+				    svr_proc_stats_show, NULL) ||
+	    !proc_create_net_single("sessions", 0444, sn->proc_dir,
+				    svr_proc_sessions_show, NULL))
 		goto err;
 	return 0;
 err:

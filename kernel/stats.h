@@ -13,12 +13,32 @@
 /* Reasons a packet is dropped. FN(enum suffix, counter name). */
 #define SVR_DROP_REASONS(FN)						\
 	FN(NONE,		"drop_none")				\
-	FN(MALFORMED,		"drop_malformed")
+	FN(MALFORMED,		"drop_malformed")			\
+	FN(FRAGMENT,		"drop_fragment")			\
+	FN(FIB_MISS,		"drop_fib_miss")			\
+	FN(NOT_ALLOWED,		"drop_not_allowed")			\
+	FN(DENIED,		"drop_denied")				\
+	FN(PROTO,		"drop_unsupported_proto")		\
+	FN(ICMP_TYPE,		"drop_icmp_type")			\
+	FN(ICMP_UNRELATED,	"drop_icmp_unrelated")			\
+	FN(NO_ROUTE,		"drop_no_route")			\
+	FN(TABLE_FULL,		"drop_table_full")			\
+	FN(NAT_EXHAUSTED,	"drop_nat_exhausted")			\
+	FN(NOMEM,		"drop_nomem")				\
+	FN(TTL,			"drop_ttl_exceeded")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
 	FN(PKT_PRE,		"pkt_prerouting")			\
-	FN(PKT_POST,		"pkt_postrouting")
+	FN(PKT_POST,		"pkt_postrouting")			\
+	FN(FAST_LANE,		"pkt_fast_lane")			\
+	FN(FIB_LOOKUP,		"fib_lookups")				\
+	FN(SESS_CREATED,	"sessions_created")			\
+	FN(SESS_DELETED,	"sessions_deleted")			\
+	FN(ICMP_SENT,		"icmp_errors_sent")			\
+	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
+	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\
+	FN(NAT_RETRY,		"nat_port_retries")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

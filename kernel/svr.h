@@ -13,6 +13,13 @@
 #include <net/netns/generic.h>
 
 #include "stats.h"
+#include "session.h"
+
+/* Multicast groups, in the order of the family's mcgrps array. */
+enum svr_mcgrp_idx {
+	SVR_MCGRP_IDX_CONFIG,
+	SVR_MCGRP_IDX_SESSIONS,
+};
 
 struct svr_net {
 	struct net			*net;
@@ -21,6 +28,11 @@ struct svr_net {
 	struct svr_pcpu_stats __percpu	*stats;
 	struct proc_dir_entry		*proc_dir;
 	bool				hooks_on;
+	struct svr_sessions		sess;
+	/* Token bucket for the ICMP errors svr sends (svr_icmp_allow). */
+	spinlock_t			icmp_lock;
+	u64				icmp_tokens;
+	unsigned long			icmp_last;
 };
 
 extern unsigned int svr_net_id;
@@ -35,6 +47,8 @@ void svr_hooks_net_exit(struct svr_net *sn);
 
 int svr_proc_net_init(struct svr_net *sn);
 void svr_proc_net_exit(struct svr_net *sn);
+
+extern struct genl_family svr_genl_family;
 
 int svr_genl_init(void);
 void svr_genl_uninit(void);

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session datapath on one router.
+ *
+ * PREROUTING sees every unicast packet that arrives on a managed interface
+ * and is not addressed to the router. A packet whose 7-tuple is in the
+ * session table takes the fast lane: one RCU lookup, the session's
+ * rewrite, counters. Anything else is a first packet: tenant, FIB of
+ * services, access policy, a next hop, and a new session with both
+ * directions' keys.
+ *
+ * Rewrites happen before routing, like nf_nat's DNAT, and the source is
+ * rewritten after svr routed the packet itself (ip_route_input_noref),
+ * so a source NAT to one of the router's own addresses is never taken for
+ * a martian. `via gateway` sessions are routed to their gateway with a
+ * known-next-hop output route and sent with ip_local_out (as nf_dup does):
+ * they skip the FORWARD chain and traverse LOCAL_OUT and POSTROUTING.
+ * Replies from the router's own stack to `via host` sessions are
+ * translated at LOCAL_OUT.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include <net/addrconf.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include <net/route.h>
+
+#include "svr.h"
+#include "config.h"
+#include "datapath.h"
+#include "nat.h"
+#include "session.h"
+#include "svr_trace.h"
+
+enum {
+	SVR_NAT_PORT_LO		= 1024,
+	SVR_NAT_TRIES		= 64,
+};
+
+unsigned int svr_drop(struct svr_net *sn, struct sk_buff *skb,
+		      enum svr_drop_reason why)
+{
+	svr_stat_inc(sn, SVR_STAT_DROP_NONE + why);
+	trace_svr_drop(skb, why);
+	return NF_DROP;
+}
+
+/* Keep conntrack out of svr's sessions: it would track half a translation. */
+static void svr_untrack(struct sk_buff *skb)
+{
+	if (!skb_nfct(skb))
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
+
+static u16 svr_dev_vlan(const struct net_device *dev)
+{
+	return is_vlan_dev(dev) ? vlan_dev_vlan_id(dev) : 0;
+}
+
+/* Per-netns token bucket for the ICMP errors svr sends. */
+static bool svr_icmp_allow(struct svr_net *sn)
+{
+	u32 rate = svr_router_get_rcu(sn)->icmp_rate;
+	unsigned long now = jiffies;
+	bool ok;
+
+	if (!rate)
+		return false;
+	spin_lock_bh(&sn->icmp_lock);
+	sn->icmp_tokens += (u64)(now - sn->icmp_last) * rate;
+	sn->icmp_last = now;
+	if (sn->icmp_tokens > (u64)rate * HZ)
+		sn->icmp_tokens = (u64)rate * HZ;
+	ok = sn->icmp_tokens >= HZ;
+	if (ok)
+		sn->icmp_tokens -= HZ;
+	spin_unlock_bh(&sn->icmp_lock);
+	return ok;
+}
+
+enum svr_unreach {
+	SVR_UNREACH_NET,
+	SVR_UNREACH_ADMIN,
+	SVR_UNREACH_HOST,
+};
+
+static void svr_send_unreach(struct svr_net *sn, struct sk_buff *skb,
+			     const struct nf_hook_state *state,
+			     enum svr_unreach why)
+{
+	static const u8 code4[] = {
+		[SVR_UNREACH_NET]	= ICMP_NET_UNREACH,
+		[SVR_UNREACH_ADMIN]	= ICMP_PKT_FILTERED,
+		[SVR_UNREACH_HOST]	= ICMP_HOST_UNREACH,
+	};
+	static const u8 code6[] = {
+		[SVR_UNREACH_NET]	= ICMPV6_NOROUTE,
+		[SVR_UNREACH_ADMIN]	= ICMPV6_ADM_PROHIBITED,
+		[SVR_UNREACH_HOST]	= ICMPV6_ADDR_UNREACH,
+	};
+
+	if (!svr_icmp_allow(sn)) {
+		svr_stat_inc(sn, SVR_STAT_ICMP_RATELIMITED);
+		return;
+	}
+	if (state->pf == NFPROTO_IPV4)
+		nf_send_unreach(skb, code4[why], state->hook);
+	else
+		nf_send_unreach6(state->net, skb, code6[why], state->hook);
+	svr_stat_inc(sn, SVR_STAT_ICMP_SENT);
+}
+
+static bool svr_addr_is_local(struct net *net, const struct net_device *dev,
+			      const struct svr_tuple *k)
+{
+	if (k->family == AF_INET)
+		return inet_addr_type_dev_table(net, dev, k->daddr.ip) != RTN_UNICAST;
+	return ipv6_addr_type(&k->daddr.ip6) &
+	       (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_LOOPBACK) ||
+	       ipv6_chk_addr(net, &k->daddr.ip6, NULL, 0);
+}
+
+/* Route @skb ourselves (before its source changes): 0 or -errno. */
+static int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p)
+{
+	if (skb_dst(skb))
+		return 0;
+	if (p->key.family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		return ip_route_input_noref(skb, iph->daddr, iph->saddr,
+					    iph->tos, skb->dev);
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		struct flowi6 fl6 = {
+			.flowi6_iif	= skb->dev->ifindex,
+			.daddr		= ip6h->daddr,
+			.saddr		= ip6h->saddr,
+			.flowlabel	= ip6_flowinfo(ip6h),
+			.flowi6_mark	= skb->mark,
+			.flowi6_proto	= p->key.proto,
+		};
+		struct dst_entry *dst;
+
+		dst = ip6_route_input_lookup(dev_net(skb->dev), skb->dev, &fl6,
+					     skb, RT6_LOOKUP_F_HAS_SADDR);
+		if (dst->error) {
+			int err = dst->error;
+
+			dst_release(dst);
+			return err;
+		}
+		skb_dst_set(skb, dst);
+		return 0;
+	}
+}
+
+/* A known-next-hop output route to @nh's gateway. */
+static struct dst_entry *svr_route_gateway(struct net *net,
+					   const struct svr_tuple *k,
+					   const struct svr_sess_nh *nh)
+{
+	if (k->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr		= nh->gw.ip,
+			.flowi4_oif	= nh->oif,
+			.flowi4_scope	= RT_SCOPE_UNIVERSE,
+			.flowi4_flags	= FLOWI_FLAG_KNOWN_NH,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr		= nh->gw.ip6,
+			.flowi6_oif	= nh->oif,
+			.flowi6_flags	= FLOWI_FLAG_KNOWN_NH,
+		};
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (dst->error) {
+			int err = dst->error;
+
+			dst_release(dst);
+			return ERR_PTR(err);
+		}
+		return dst;
+	}
+}
+
+/* Forward @skb to its session's gateway: NF_STOLEN, or a drop reason. */
+static unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
+				     const struct svr_pkt *p,
+				     const struct svr_sess_nh *nh)
+{
+	struct net *net = sn->net;
+	struct dst_entry *dst;
+
+	if (p->key.family == AF_INET ? ip_hdr(skb)->ttl <= 1 :
+				       ipv6_hdr(skb)->hop_limit <= 1)
+		return svr_drop(sn, skb, SVR_DROP_TTL);
+	dst = svr_route_gateway(net, &p->key, nh);
+	if (IS_ERR(dst))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	if (skb_ensure_writable(skb, p->key.family == AF_INET ?
+				sizeof(struct iphdr) : sizeof(struct ipv6hdr))) {
+		dst_release(dst);
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	}
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	skb->dev = dst->dev;
+	skb_forward_csum(skb);
+	if (p->key.family == AF_INET) {
+		ip_decrease_ttl(ip_hdr(skb));
+		ip_local_out(net, NULL, skb);
+	} else {
+		ipv6_hdr(skb)->hop_limit--;
+		ip6_local_out(net, NULL, skb);
+	}
+	return NF_STOLEN;
+}
+
+/*
+ * Apply @f's rewrite and send the packet on: the destination before
+ * routing, then svr's own route lookup when the source changes too.
+ */
+static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
+				const struct svr_pkt *p, struct svr_flow *f,
+				struct svr_session *s)
+{
+	const struct svr_rewrite *rw = &f->rw;
+
+	if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
+		if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		svr_untrack(skb);
+		return svr_xmit_gateway(sn, skb, p, &s->nh);
+	}
+	if (rw->flags & (SVR_RW_SADDR | SVR_RW_SPORT)) {
+		if (svr_route_input(skb, p))
+			return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+		if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	}
+	svr_untrack(skb);
+	return NF_ACCEPT;
+}
+
+static const struct tcphdr *svr_tcph(const struct sk_buff *skb,
+				     const struct svr_pkt *p)
+{
+	if (p->key.proto != IPPROTO_TCP)
+		return NULL;
+	return (const struct tcphdr *)(skb->data + p->l4off);
+}
+
+static unsigned int svr_fast_lane(struct svr_net *sn, struct sk_buff *skb,
+				  const struct svr_pkt *p, struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	svr_stat_inc(sn, SVR_STAT_FAST_LANE);
+	svr_session_seen(s, f->dir, skb->len, svr_tcph(skb, p));
+	return svr_forward(sn, skb, p, f, s);
+}
+
+/* The reply's 7-tuple as it will arrive, given the forward rewrite. */
+static void svr_reverse_key(struct svr_session *s, const struct net_device *out)
+{
+	const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
+	const struct svr_tuple *k = &fw->key;
+
+	memset(rk, 0, sizeof(*rk));
+	rk->family = k->family;
+	rk->proto = k->proto;
+	rk->saddr = fw->rw.flags & SVR_RW_DADDR ? fw->rw.daddr : k->daddr;
+	rk->daddr = fw->rw.flags & SVR_RW_SADDR ? fw->rw.saddr : k->saddr;
+	rk->sport = fw->rw.flags & SVR_RW_DPORT ? fw->rw.dport : k->dport;
+	rk->dport = fw->rw.flags & SVR_RW_SPORT ? fw->rw.sport : k->sport;
+	if (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6)
+		rk->sport = rk->dport;
+	rk->ifindex = out ? out->ifindex : 0;
+	rk->vlan = out ? svr_dev_vlan(out) : 0;
+}
+
+/* The reverse flow undoes what the forward flow did. */
+static void svr_reverse_rewrite(struct svr_session *s)
+{
+	const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	struct svr_rewrite *rr = &s->flow[SVR_DIR_REV].rw;
+	const struct svr_tuple *k = &fw->key;
+
+	memset(rr, 0, sizeof(*rr));
+	if (fw->rw.flags & SVR_RW_SADDR) {
+		rr->daddr = k->saddr;
+		rr->flags |= SVR_RW_DADDR;
+	}
+	if (fw->rw.flags & SVR_RW_SPORT) {
+		rr->dport = k->sport;
+		rr->flags |= SVR_RW_DPORT;
+	}
+	if (fw->rw.flags & SVR_RW_DADDR) {
+		rr->saddr = k->daddr;
+		rr->flags |= SVR_RW_SADDR;
+	}
+	if (fw->rw.flags & SVR_RW_DPORT) {
+		rr->sport = k->dport;
+		rr->flags |= SVR_RW_SPORT;
+	}
+}
+
+/* The router's address on @dev towards @dst, for source NAT and `host`. */
+static int svr_local_addr(struct net *net, struct net_device *dev,
+			  const struct svr_tuple *k, const union svr_addr *dst,
+			  union svr_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (k->family == AF_INET) {
+		out->ip = inet_select_addr(dev, dst->ip, RT_SCOPE_UNIVERSE);
+		return out->ip ? 0 : -EADDRNOTAVAIL;
+	}
+	return ipv6_dev_get_saddr(net, dev, &dst->ip6, 0, &out->ip6);
+}
+
+/*
+ * Insert @s, choosing a source NAT port when the forward flow has one
+ * (-EEXIST on the reverse key means the port is taken: try another).
+ */
+static int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
+			  const struct net_device *out)
+{
+	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	u32 range = 65536 - SVR_NAT_PORT_LO, base;
+	int i, ret;
+
+	if (!(fw->rw.flags & SVR_RW_SPORT)) {
+		svr_reverse_key(s, out);
+		svr_reverse_rewrite(s);
+		return svr_session_insert(s);
+	}
+	base = get_random_u32_below(range);
+	for (i = 0; i < SVR_NAT_TRIES; i++) {
+		fw->rw.sport = htons(SVR_NAT_PORT_LO + (base + i) % range);
+		svr_reverse_key(s, out);
+		svr_reverse_rewrite(s);
+		ret = svr_session_insert(s);
+		if (ret != -EEXIST)
+			return ret;
+		svr_stat_inc(sn, SVR_STAT_NAT_RETRY);
+	}
+	return -EADDRINUSE;
+}
+
+/*
+ * The usable next hop of @svc with the lowest cost: `fib` and `host`
+ * always are, a gateway when its device exists and is up and the family
+ * matches, a peer when it has a path that is up (SVR, next issue).
+ */
+static int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
+			       u8 family, struct svr_sess_nh *out)
+{
+	struct svr_routes *rt = svr_service_routes(svc);
+	u32 i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; rt && i < rt->n; i++) {
+		const struct svr_nexthop *nh = &rt->nh[i];
+		struct net_device *dev = NULL;
+
+		switch (nh->type) {
+		case SVR_NH_FIB:
+		case SVR_NH_HOST:
+			out->type = nh->type;
+			return 0;
+		case SVR_NH_GATEWAY:
+			if (nh->family != family)
+				continue;
+			if (nh->dev[0]) {
+				dev = dev_get_by_name_rcu(sn->net, nh->dev);
+				if (!dev || !netif_running(dev))
+					continue;
+			}
+			out->type = nh->type;
+			out->gw = nh->gw;
+			out->oif = dev ? dev->ifindex : 0;
+			return 0;
+		default:
+			continue;
+		}
+	}
+	return -ENETUNREACH;
+}
+
+struct svr_first {
+	struct svr_iface	*in;
+	struct svr_tenant	*tenant;
+	struct svr_service	*svc;
+	struct svr_sess_nh	nh;
+};
+
+/*
+ * Work out the egress device and the rewrite of a new session's forward
+ * flow. Routes the packet (fib) or looks the gateway route up.
+ */
+static int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
+			    const struct svr_pkt *p, struct svr_first *fp,
+			    struct svr_session *s, struct net_device **outp)
+{
+	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	struct net_device *out = NULL;
+	const struct svr_iface *oif;
+	struct dst_entry *dst;
+
+	switch (fp->nh.type) {
+	case SVR_NH_HOST:
+		/* To the router's own stack: the ingress address, same port. */
+		if (svr_local_addr(sn->net, skb->dev, &p->key, &p->key.saddr,
+				   &fw->rw.daddr))
+			return -EADDRNOTAVAIL;
+		fw->rw.flags |= SVR_RW_DADDR;
+		*outp = NULL;
+		return 0;
+	case SVR_NH_GATEWAY:
+		dst = svr_route_gateway(sn->net, &p->key, &fp->nh);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+		out = dst->dev;
+		dst_release(dst);
+		break;
+	default:
+		if (svr_route_input(skb, p))
+			return -ENETUNREACH;
+		out = skb_dst(skb)->dev;
+		break;
+	}
+	oif = svr_iface_lookup(sn, out->ifindex);
+	if (oif && oif->snat) {
+		const union svr_addr *to = fp->nh.type == SVR_NH_GATEWAY ?
+					   &fp->nh.gw : &p->key.daddr;
+
+		if (svr_local_addr(sn->net, out, &p->key, to, &fw->rw.saddr))
+			return -EADDRNOTAVAIL;
+		fw->rw.flags |= SVR_RW_SADDR;
+		if (p->ports)
+			fw->rw.flags |= SVR_RW_SPORT;
+	}
+	*outp = out;
+	return 0;
+}
+
+static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
+			       const struct svr_pkt *p, struct svr_first *fp)
+{
+	struct net_device *out;
+	struct svr_session *s;
+	struct svr_flow *f;
+	int ret;
+
+	s = svr_session_alloc(sn);
+	if (!s)
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	s->flow[SVR_DIR_FWD].key = p->key;
+	s->nh = fp->nh;
+	ret = svr_first_egress(sn, skb, p, fp, s, &out);
+	if (ret) {
+		svr_session_free_unhashed(s);
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	}
+	/* A tenant or service deleted this very moment: no session. */
+	if (fp->tenant && !svr_tenant_get(fp->tenant))
+		goto gone;
+	s->tenant = fp->tenant;
+	if (!svr_service_get(fp->svc))
+		goto gone;
+	s->service = fp->svc;
+	s->svc_timeout = fp->svc->timeout;
+	ret = svr_insert_nat(sn, s, out);
+	if (ret == -EEXIST) {
+		/* Another CPU created it a moment ago: use that one. */
+		svr_session_free_unhashed(s);
+		f = svr_flow_lookup(sn, &p->key);
+		if (!f)
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		return svr_fast_lane(sn, skb, p, f);
+	}
+	if (ret) {
+		svr_session_free_unhashed(s);
+		return svr_drop(sn, skb, ret == -ENOSPC ? SVR_DROP_TABLE_FULL :
+				SVR_DROP_NAT_EXHAUSTED);
+	}
+	svr_stat_inc(sn, SVR_STAT_SESS_CREATED);
+	trace_svr_session_new(s);
+	svr_session_event(s, true, 0);
+	return svr_fast_lane(sn, skb, p, &s->flow[SVR_DIR_FWD]);
+
+gone:
+	svr_session_free_unhashed(s);
+	return svr_drop(sn, skb, SVR_DROP_NOT_ALLOWED);
+}
+
+static unsigned int svr_first_packet(struct svr_net *sn, struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct svr_pkt *p,
+				     struct svr_iface *in)
+{
+	const struct svr_tuple *k = &p->key;
+	struct svr_first fp = { .in = in };
+
+	if ((k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6) &&
+	    !p->icmp_echo)
+		return svr_drop(sn, skb, SVR_DROP_ICMP_TYPE);
+	/* Echo replies answer requests; they never open a session. */
+	if (p->icmp_echo && (p->icmp_type == ICMP_ECHOREPLY ||
+			     p->icmp_type == ICMPV6_ECHO_REPLY))
+		return svr_drop(sn, skb, SVR_DROP_ICMP_TYPE);
+
+	fp.tenant = svr_tenant_classify(sn, in, k->family, &k->saddr);
+	svr_stat_inc(sn, SVR_STAT_FIB_LOOKUP);
+	fp.svc = svr_fib_lookup(sn, fp.tenant, k->family, &k->daddr, k->proto,
+				ntohs(k->dport));
+	if (!fp.svc) {
+		trace_svr_fib_miss(k->family, &k->daddr, k->proto,
+				   ntohs(k->dport),
+				   fp.tenant ? fp.tenant->name : "global");
+		if (!p->ports)
+			return svr_drop(sn, skb, SVR_DROP_PROTO);
+		svr_send_unreach(sn, skb, state, SVR_UNREACH_NET);
+		return svr_drop(sn, skb, SVR_DROP_FIB_MISS);
+	}
+	switch (svr_service_access(fp.svc, fp.tenant)) {
+	case SVR_ACCESS_ALLOW:
+		break;
+	case SVR_ACCESS_DENY:
+		return svr_drop(sn, skb, SVR_DROP_DENIED);
+	default:
+		svr_send_unreach(sn, skb, state, SVR_UNREACH_ADMIN);
+		return svr_drop(sn, skb, SVR_DROP_NOT_ALLOWED);
+	}
+	if (svr_service_nexthop(sn, fp.svc, k->family, &fp.nh)) {
+		svr_send_unreach(sn, skb, state, SVR_UNREACH_HOST);
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	}
+	return svr_create(sn, skb, p, &fp);
+}
+
+/*
+ * An ICMP error: delivered only when the packet it quotes belongs to a
+ * session (translated to the client's tuple), or when it is for the
+ * router itself.
+ */
+static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
+				   const struct nf_hook_state *state,
+				   const struct svr_pkt *p)
+{
+	struct svr_pkt inner;
+	unsigned int l3off;
+	struct svr_tuple rk;
+	struct svr_flow *f;
+
+	if (svr_dp_parse_inner(skb, p, &inner, &l3off) == 0 && inner.ports) {
+		/* The quoted packet left us; its reply is what we key on. */
+		memset(&rk, 0, sizeof(rk));
+		rk.family = inner.key.family;
+		rk.proto = inner.key.proto;
+		rk.saddr = inner.key.daddr;
+		rk.daddr = inner.key.saddr;
+		rk.sport = inner.key.dport;
+		rk.dport = inner.key.sport;
+		rk.ifindex = p->key.ifindex;
+		rk.vlan = p->key.vlan;
+		f = svr_flow_lookup(sn, &rk);
+		if (f && f->dir == SVR_DIR_REV) {
+			if (svr_nat_icmp_error(skb, p, &inner, &f->rw))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			svr_stat_inc(sn, SVR_STAT_ICMP_TRANSLATED);
+			svr_untrack(skb);
+			return NF_ACCEPT;
+		}
+	}
+	if (svr_addr_is_local(state->net, state->in, &p->key))
+		return NF_ACCEPT;
+	return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+}
+
+unsigned int svr_dp_prerouting(struct svr_net *sn, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct svr_iface *in;
+	struct svr_flow *f;
+	struct svr_pkt p;
+	int ret;
+
+	if (skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	in = svr_iface_lookup(sn, state->in->ifindex);
+	if (!in)
+		return NF_ACCEPT;
+	ret = svr_dp_parse(skb, state->pf, &p);
+	if (ret)
+		return svr_drop(sn, skb, ret == -EAGAIN ? SVR_DROP_FRAGMENT :
+				SVR_DROP_MALFORMED);
+	p.key.ifindex = state->in->ifindex;
+	p.key.vlan = svr_dev_vlan(state->in);
+
+	f = svr_flow_lookup(sn, &p.key);
+	if (f)
+		return svr_fast_lane(sn, skb, &p, f);
+	if (p.icmp_error)
+		return svr_icmp_error(sn, skb, state, &p);
+	if (svr_addr_is_local(state->net, state->in, &p.key))
+		return NF_ACCEPT;
+	return svr_first_packet(sn, skb, state, &p, in);
+}
+
+/* Replies of `via host` sessions, from the router's own stack. */
+unsigned int svr_dp_local_out(struct svr_net *sn, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct svr_flow *f;
+	struct svr_pkt p;
+
+	if (!svr_session_count(sn))
+		return NF_ACCEPT;
+	if (svr_dp_parse(skb, state->pf, &p) || !p.ports)
+		return NF_ACCEPT;
+	f = svr_flow_lookup(sn, &p.key);
+	if (!f || f->dir != SVR_DIR_REV)
+		return NF_ACCEPT;
+	svr_session_seen(svr_flow_session(f), SVR_DIR_REV, skb->len,
+			 svr_tcph(skb, &p));
+	if (svr_nat_apply(skb, &p, &f->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	svr_untrack(skb);
+	return NF_ACCEPT;
+}

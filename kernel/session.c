@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session table.
+ *
+ * DOC: Locking
+ * Lookups run under RCU from the packet path. Sessions are created in
+ * softirq by the first packet and inserted with rhashtable's own bucket
+ * locks; s->lock serialises a session's state and its removal (the first
+ * caller of svr_session_delete() unhashes it, others see ->dead). The
+ * table holds one reference, dropped on delete; the memory goes after an
+ * RCU grace period once the last reference is gone. Expiry runs in a
+ * delayed work per netns, never on the packet path.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+
+#include "svr.h"
+#include "session.h"
+#include "config.h"
+#include "svr_trace.h"
+
+static struct kmem_cache *svr_session_cache __read_mostly;
+
+const char *const svr_sess_state_names[SVR_SS_MAX] = {
+	[SVR_SS_NEW]		= "new",
+	[SVR_SS_REPLIED]	= "replied",
+	[SVR_SS_ESTABLISHED]	= "established",
+	[SVR_SS_CLOSING]	= "closing",
+	[SVR_SS_CLOSED]		= "closed",
+};
+
+#define SVR_DEL_NAME(e, s)	s,
+const char *const svr_del_reason_names[SVR_DEL_MAX] = {
+	SVR_DEL_REASONS(SVR_DEL_NAME)
+};
+#undef SVR_DEL_NAME
+
+enum {
+	SVR_GC_INTERVAL		= HZ,
+	SVR_TCP_SYN_TIMEOUT	= 10,	/* seconds until established */
+	SVR_TCP_RST_TIMEOUT	= 1,
+};
+
+static const struct rhashtable_params svr_flow_params = {
+	.key_len		= sizeof(struct svr_tuple),
+	.key_offset		= offsetof(struct svr_flow, key),
+	.head_offset		= offsetof(struct svr_flow, node),
+	.automatic_shrinking	= true,
+};
+
+static u32 svr_session_timeout(const struct svr_session *s);
+
+static u32 svr_session_limit(struct svr_net *sn)
+{
+	u32 limit;
+
+	rcu_read_lock();
+	limit = svr_router_get_rcu(sn)->session_limit;
+	rcu_read_unlock();
+	return limit;
+}
+
+struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key)
+{
+	return rhashtable_lookup(&sn->sess.table, key, svr_flow_params);
+}
+
+struct svr_session *svr_session_alloc(struct svr_net *sn)
+{
+	struct svr_session *s;
+	int i;
+
+	s = kmem_cache_zalloc(svr_session_cache, GFP_ATOMIC | __GFP_ACCOUNT);
+	if (!s)
+		return NULL;
+	s->sn = sn;
+	refcount_set(&s->ref, 1);
+	spin_lock_init(&s->lock);
+	for (i = 0; i < SVR_DIR_MAX; i++)
+		s->flow[i].dir = i;
+	get_random_bytes(s->uuid, sizeof(s->uuid));
+	/* An RFC 4122 version 4 UUID. */
+	s->uuid[6] = (s->uuid[6] & 0x0f) | 0x40;
+	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;
+	s->created = jiffies;
+	s->last_seen = s->created;
+	s->state = SVR_SS_NEW;
+	s->role = SVR_SESSION_ROLE_LOCAL;
+	return s;
+}
+
+static void svr_session_release(struct svr_session *s)
+{
+	if (s->service)
+		svr_service_put(s->service);
+	if (s->tenant)
+		svr_tenant_put(s->tenant);
+	kmem_cache_free(svr_session_cache, s);
+}
+
+static void svr_session_free_rcu(struct rcu_head *rcu)
+{
+	svr_session_release(container_of(rcu, struct svr_session, rcu));
+}
+
+/* A session that never made it into the table. */
+void svr_session_free_unhashed(struct svr_session *s)
+{
+	svr_session_release(s);
+}
+
+bool svr_session_get(struct svr_session *s)
+{
+	return refcount_inc_not_zero(&s->ref);
+}
+
+void svr_session_put(struct svr_session *s)
+{
+	if (refcount_dec_and_test(&s->ref))
+		call_rcu(&s->rcu, svr_session_free_rcu);
+}
+
+int svr_session_insert(struct svr_session *s)
+{
+	struct svr_sessions *st = &s->sn->sess;
+	int ret;
+
+	s->timeout = svr_session_timeout(s);
+	if (atomic_inc_return(&st->count) > svr_session_limit(s->sn)) {
+		ret = -ENOSPC;
+		goto err_count;
+	}
+	ret = rhashtable_lookup_insert_fast(&st->table, &s->flow[SVR_DIR_FWD].node,
+					    svr_flow_params);
+	if (ret)
+		goto err_count;
+	ret = rhashtable_lookup_insert_fast(&st->table, &s->flow[SVR_DIR_REV].node,
+					    svr_flow_params);
+	if (ret)
+		goto err_fwd;
+	return 0;
+
+err_fwd:
+	rhashtable_remove_fast(&st->table, &s->flow[SVR_DIR_FWD].node,
+			       svr_flow_params);
+err_count:
+	atomic_dec(&st->count);
+	return ret;
+}
+
+void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
+{
+	struct svr_sessions *st = &s->sn->sess;
+	int i;
+
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return;
+	}
+	s->dead = true;
+	spin_unlock_bh(&s->lock);
+
+	for (i = 0; i < SVR_DIR_MAX; i++)
+		rhashtable_remove_fast(&st->table, &s->flow[i].node,
+				       svr_flow_params);
+	atomic_dec(&st->count);
+	svr_stat_inc(s->sn, SVR_STAT_SESS_DELETED);
+	trace_svr_session_delete(s, why);
+	svr_session_event(s, false, why);
+	svr_session_put(s);
+}
+
+unsigned int svr_session_count(const struct svr_net *sn)
+{
+	return atomic_read(&sn->sess.count);
+}
+
+static u32 svr_session_timeout(const struct svr_session *s)
+{
+	u8 proto = s->flow[SVR_DIR_FWD].key.proto;
+	const struct svr_router *rc;
+	u32 t;
+
+	if (s->state == SVR_SS_CLOSED)
+		return SVR_TCP_RST_TIMEOUT;
+	rcu_read_lock();
+	rc = svr_router_get_rcu(s->sn);
+	if (s->state == SVR_SS_CLOSING)
+		t = rc->timeout_tcp_close;
+	else if (proto == IPPROTO_TCP && s->state != SVR_SS_ESTABLISHED)
+		t = SVR_TCP_SYN_TIMEOUT;
+	else if (s->svc_timeout)
+		t = s->svc_timeout;
+	else if (proto == IPPROTO_TCP)
+		t = rc->timeout_tcp_est;
+	else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+		t = rc->timeout_icmp;
+	else
+		t = rc->timeout_udp;
+	rcu_read_unlock();
+	return t;
+}
+
+/* TCP: called with s->lock held. */
+static void svr_session_tcp(struct svr_session *s, enum svr_dir dir,
+			    const struct tcphdr *th)
+{
+	if (th->rst) {
+		s->state = SVR_SS_CLOSED;
+		return;
+	}
+	if (th->fin) {
+		s->tcp_fin |= BIT(dir);
+		if (s->tcp_fin == (BIT(SVR_DIR_FWD) | BIT(SVR_DIR_REV)))
+			s->state = SVR_SS_CLOSED;
+		else
+			s->state = SVR_SS_CLOSING;
+		return;
+	}
+	if (s->state >= SVR_SS_CLOSING)
+		return;
+	/* Established: a forward segment without SYN after a reply. */
+	if (dir == SVR_DIR_FWD && s->state == SVR_SS_REPLIED && !th->syn &&
+	    th->ack)
+		s->state = SVR_SS_ESTABLISHED;
+}
+
+void svr_session_seen(struct svr_session *s, enum svr_dir dir,
+		      unsigned int len, const struct tcphdr *th)
+{
+	struct svr_flow *f = &s->flow[dir];
+	unsigned long now = jiffies;
+	u8 old = READ_ONCE(s->state);
+
+	atomic64_inc(&f->packets);
+	atomic64_add(len, &f->bytes);
+	if (READ_ONCE(s->last_seen) != now)
+		WRITE_ONCE(s->last_seen, now);
+
+	/* Only state changes take the lock. */
+	if (!th) {
+		if (dir != SVR_DIR_REV || old != SVR_SS_NEW)
+			return;
+	} else if (!th->syn && !th->fin && !th->rst &&
+		   old == SVR_SS_ESTABLISHED) {
+		return;
+	}
+
+	spin_lock(&s->lock);
+	if (dir == SVR_DIR_REV && s->state == SVR_SS_NEW)
+		s->state = th ? SVR_SS_REPLIED : SVR_SS_ESTABLISHED;
+	if (th)
+		svr_session_tcp(s, dir, th);
+	WRITE_ONCE(s->timeout, svr_session_timeout(s));
+	spin_unlock(&s->lock);
+}
+
+static bool svr_session_expired(const struct svr_session *s,
+				unsigned long now)
+{
+	return time_after(now, READ_ONCE(s->last_seen) +
+			  (unsigned long)READ_ONCE(s->timeout) * HZ);
+}
+
+struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
+{
+	struct svr_flow *f;
+
+	for (;;) {
+		f = rhashtable_walk_next(iter);
+		if (IS_ERR(f)) {
+			if (PTR_ERR(f) == -EAGAIN)
+				continue;
+			return NULL;
+		}
+		if (!f)
+			return NULL;
+		if (f->dir == SVR_DIR_FWD)
+			return svr_flow_session(f);
+	}
+}
+
+/*
+ * Delete every session for which @match says yes (all if @match is NULL).
+ * Process context. Returns how many went.
+ */
+unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
+			       bool (*match)(struct svr_session *s, void *arg),
+			       void *arg)
+{
+	struct rhashtable_iter iter;
+	struct svr_session *s;
+	unsigned int n = 0, batch = 0;
+
+	rhashtable_walk_enter(&sn->sess.table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((s = svr_session_walk_next(&iter))) {
+		if (READ_ONCE(s->dead) || (match && !match(s, arg)))
+			continue;
+		svr_session_delete(s, why);
+		n++;
+		if (++batch >= 256) {
+			batch = 0;
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+
+static bool svr_session_match_expired(struct svr_session *s, void *arg)
+{
+	return svr_session_expired(s, *(unsigned long *)arg);
+}
+
+static void svr_session_gc(struct work_struct *work)
+{
+	struct svr_sessions *st = container_of(to_delayed_work(work),
+					       struct svr_sessions, gc);
+	struct svr_net *sn = container_of(st, struct svr_net, sess);
+	unsigned long now = jiffies;
+
+	if (atomic_read(&st->count))
+		svr_session_flush(sn, SVR_DEL_EXPIRED,
+				  svr_session_match_expired, &now);
+	queue_delayed_work(system_power_efficient_wq, &st->gc,
+			   SVR_GC_INTERVAL);
+}
+
+int svr_session_net_init(struct svr_net *sn)
+{
+	struct svr_sessions *st = &sn->sess;
+	int ret;
+
+	atomic_set(&st->count, 0);
+	ret = rhashtable_init(&st->table, &svr_flow_params);
+	if (ret)
+		return ret;
+	INIT_DEFERRABLE_WORK(&st->gc, svr_session_gc);
+	queue_delayed_work(system_power_efficient_wq, &st->gc,
+			   SVR_GC_INTERVAL);
+	return 0;
+}
+
+/* After pre_exit: no packet creates sessions any more. */
+void svr_session_net_exit(struct svr_net *sn)
+{
+	struct svr_sessions *st = &sn->sess;
+
+	cancel_delayed_work_sync(&st->gc);
+	svr_session_flush(sn, SVR_DEL_NETNS_EXIT, NULL, NULL);
+	WARN_ON_ONCE(atomic_read(&st->count));
+	rhashtable_destroy(&st->table);
+}
+
+int __init svr_session_init(void)
+{
+	svr_session_cache = KMEM_CACHE(svr_session, SLAB_ACCOUNT);
+	return svr_session_cache ? 0 : -ENOMEM;
+}
+
+void svr_session_uninit(void)
+{
+	kmem_cache_destroy(svr_session_cache);
+}
+
+/*
+ * Would this session still be admitted? Its service and tenant must be
+ * the configured objects of their names, the tenant still allowed, and
+ * its ingress interface still managed.
+ */
+static bool svr_session_revoked(struct svr_session *s, void *arg)
+{
+	struct svr_net *sn = s->sn;
+	struct svr_service *svc = s->service;
+	struct svr_tenant *t = s->tenant;
+	bool revoked;
+
+	if (s->role != SVR_SESSION_ROLE_LOCAL &&
+	    s->role != SVR_SESSION_ROLE_INGRESS)
+		return false;
+	rcu_read_lock();
+	revoked = !svc ||
+		  svr_service_find(sn, svc->name, strlen(svc->name)) != svc ||
+		  (t && svr_tenant_find(sn, t->name, strlen(t->name)) != t) ||
+		  svr_service_access(svc, t) != SVR_ACCESS_ALLOW ||
+		  !svr_iface_lookup(sn, s->flow[SVR_DIR_FWD].key.ifindex);
+	rcu_read_unlock();
+	return revoked;
+}
+
+void svr_sessions_config_changed(struct svr_net *sn)
+{
+	if (atomic_read(&sn->sess.count))
+		svr_session_flush(sn, SVR_DEL_REVOKED, svr_session_revoked,
+				  NULL);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session table: one object per session with two flows (forward and
+ * reverse), each hashed by its 7-tuple in one per-netns rhashtable, so a
+ * packet of either direction finds its session with one RCU lookup.
+ */
+#ifndef _SVR_SESSION_H
+#define _SVR_SESSION_H
+
+#include <linux/in6.h>
+#include <linux/rhashtable.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <uapi/linux/svr.h>
+
+#include "config.h"
+
+struct tcphdr;
+
+/*
+ * The 7-tuple, as the packet arrives. IPv4 addresses use the first word of
+ * the address; the rest stays zero (the key is hashed and compared as
+ * bytes, so it has no padding either).
+ */
+struct svr_tuple {
+	union svr_addr	saddr;
+	union svr_addr	daddr;
+	__be16		sport;		/* ICMP echo: the identifier */
+	__be16		dport;		/* ICMP echo: the identifier */
+	u8		proto;
+	u8		family;		/* AF_INET or AF_INET6 */
+	u16		vlan;		/* of the ingress device, 0 if none */
+	int		ifindex;	/* ingress device */
+};
+
+enum svr_dir {
+	SVR_DIR_FWD,
+	SVR_DIR_REV,
+	SVR_DIR_MAX,
+};
+
+enum svr_rw_flags {
+	SVR_RW_SADDR	= BIT(0),
+	SVR_RW_DADDR	= BIT(1),
+	SVR_RW_SPORT	= BIT(2),
+	SVR_RW_DPORT	= BIT(3),
+};
+
+/* What a flow's packets become. */
+struct svr_rewrite {
+	union svr_addr	saddr;
+	union svr_addr	daddr;
+	__be16		sport;
+	__be16		dport;
+	u8		flags;		/* enum svr_rw_flags */
+};
+
+/* The next hop a session took (a copy: config may change under it). */
+struct svr_sess_nh {
+	u8		type;		/* enum svr_nh_type (uapi) */
+	int		oif;		/* gateway: forced device, 0: any */
+	union svr_addr	gw;
+	struct svr_peer	*peer;		/* SVR_NH_PEER: a reference */
+};
+
+struct svr_flow {
+	struct rhash_head	node;
+	struct svr_tuple		key;
+	struct svr_rewrite	rw;
+	u8			dir;
+	atomic64_t		packets;
+	atomic64_t		bytes;
+};
+
+enum svr_sess_state {
+	SVR_SS_NEW,		/* first packet seen, no reply yet */
+	SVR_SS_REPLIED,		/* replies seen, TCP handshake not complete */
+	SVR_SS_ESTABLISHED,
+	SVR_SS_CLOSING,		/* TCP FIN seen */
+	SVR_SS_CLOSED,		/* TCP RST seen, or both FINs */
+	SVR_SS_MAX,
+};
+
+/* Why a session ended: reported by the tracepoint and in events. */
+#define SVR_DEL_REASONS(FN)				\
+	FN(EXPIRED,	"expired")			\
+	FN(FLUSH,	"flush")			\
+	FN(ADMIN,	"admin")			\
+	FN(REVOKED,	"revoked")			\
+	FN(TCP_CLOSED,	"tcp-closed")			\
+	FN(NETNS_EXIT,	"netns-exit")
+
+#define SVR_DEL_ENUM(e, s)	SVR_DEL_##e,
+enum svr_del_reason {
+	SVR_DEL_REASONS(SVR_DEL_ENUM)
+	SVR_DEL_MAX
+};
+#undef SVR_DEL_ENUM
+
+struct svr_session {
+	struct svr_flow		flow[SVR_DIR_MAX];
+	struct svr_net		*sn;
+	refcount_t		ref;
+	spinlock_t		lock;		/* state transitions */
+	u8			uuid[16];
+	struct svr_tenant	*tenant;	/* NULL: the global tenant */
+	struct svr_service	*service;
+	struct svr_sess_nh	nh;
+	u8			state;		/* enum svr_sess_state */
+	u8			role;		/* enum svr_session_role (uapi) */
+	u8			tcp_fin;	/* BIT(dir): FIN seen */
+	bool			dead;		/* unhashed */
+	u32			timeout;	/* seconds, current state */
+	u32			svc_timeout;	/* seconds, 0: router default */
+	unsigned long		created;	/* jiffies */
+	unsigned long		last_seen;	/* jiffies */
+	struct rcu_head		rcu;
+};
+
+/* The per-netns table, embedded in struct svr_net. */
+struct svr_sessions {
+	struct rhashtable	table;
+	atomic_t		count;
+	struct delayed_work	gc;
+};
+
+extern const char *const svr_sess_state_names[SVR_SS_MAX];
+extern const char *const svr_del_reason_names[SVR_DEL_MAX];
+
+int svr_session_init(void);
+void svr_session_uninit(void);
+int svr_session_net_init(struct svr_net *sn);
+void svr_session_net_exit(struct svr_net *sn);
+
+/* Under rcu_read_lock(): the flow for @key, or NULL. */
+struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key);
+
+static inline struct svr_session *svr_flow_session(struct svr_flow *f)
+{
+	return container_of(f, struct svr_session, flow[f->dir]);
+}
+
+struct svr_session *svr_session_alloc(struct svr_net *sn);
+void svr_session_free_unhashed(struct svr_session *s);
+/* Hash both flows; -EEXIST if either key is taken, -ENOSPC if full. */
+int svr_session_insert(struct svr_session *s);
+void svr_session_delete(struct svr_session *s, enum svr_del_reason why);
+bool svr_session_get(struct svr_session *s);
+void svr_session_put(struct svr_session *s);
+
+/* Per-packet bookkeeping: counters, idle timer, TCP state. */
+void svr_session_seen(struct svr_session *s, enum svr_dir dir,
+		      unsigned int len, const struct tcphdr *th);
+
+unsigned int svr_session_count(const struct svr_net *sn);
+unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
+			       bool (*match)(struct svr_session *s, void *arg),
+			       void *arg);
+
+/* Iterate over sessions (forward flows) for dumps and /proc. */
+struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter);
+
+/* Netlink (session_nl.c). */
+void svr_session_event(struct svr_session *s, bool created,
+		       enum svr_del_reason why);
+int svr_nl_session_dump_start(struct netlink_callback *cb);
+int svr_nl_session_dump_done(struct netlink_callback *cb);
+int svr_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int svr_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
+int svr_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info);
+int svr_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _SVR_SESSION_H */
