@@ -517,7 +517,10 @@ void opt_help(FILE *f, const struct svr_opt *opts, bool is_set,
 {
 	const struct svr_opt *o;
 	size_t col = strlen(indent);
+	char cont[64];
 
+	/* Continuation lines line up under the first option. */
+	snprintf(cont, sizeof(cont), "\t%*s", (int)strlen(indent) - 1, "");
 	fputs(indent, f);
 	for (o = opts; o && o->kw; o++) {
 		char buf[160];
@@ -545,8 +548,8 @@ void opt_help(FILE *f, const struct svr_opt *opts, bool is_set,
 			snprintf(buf, sizeof(buf), "[ %s %s ]", o->kw, o->meta);
 			break;
 		}
-		if (col + strlen(buf) + 1 > 78 && col > strlen(indent)) {
-			fprintf(f, "\n%s", indent);
+		if (col + strlen(buf) + 1 > 72 && col > strlen(indent)) {
+			fprintf(f, "\n%s", cont);
 			col = strlen(indent);
 		}
 		fprintf(f, "%s%s", col > strlen(indent) ? " " : "", buf);

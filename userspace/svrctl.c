@@ -204,9 +204,15 @@ int run_object(struct svrctl *c, int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-		if (!matches(argv[0], objects[i].name))
-			continue;
+	/* An exact name wins ("route" is not "router"), then abbreviations. */
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (!strcmp(argv[0], objects[i].name))
+			break;
+	if (i == sizeof(objects) / sizeof(objects[0]))
+		for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+			if (matches(argv[0], objects[i].name))
+				break;
+	for (; i < sizeof(objects) / sizeof(objects[0]); i++) {
 		/* Objects without a check pass run when their line comes. */
 		if (c->check_only && (objects[i].run == do_stats ||
 				      objects[i].run == do_version ||
@@ -214,6 +220,7 @@ int run_object(struct svrctl *c, int argc, char **argv)
 			return EXIT_OK;
 		return objects[i].run(c, argc - 1, argv + 1);
 	}
+	/* not reached unless nothing matched */
 	return svrctl_err(EXIT_USAGE, "object \"%s\" is unknown, try \"svrctl help\"",
 			  argv[0]);
 }
