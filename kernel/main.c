@@ -8,6 +8,7 @@
 #include <uapi/linux/svr.h>
 
 #include "svr.h"
+#include "config.h"
 
 unsigned int svr_net_id __read_mostly;
 
@@ -22,9 +23,12 @@ static int __net_init svr_net_init(struct net *net)
 	if (!sn->stats)
 		return -ENOMEM;
 
-	ret = svr_proc_net_init(sn);
+	ret = svr_config_net_init(sn);
 	if (ret)
 		goto err_stats;
+	ret = svr_proc_net_init(sn);
+	if (ret)
+		goto err_config;
 	ret = svr_hooks_net_init(sn);
 	if (ret)
 		goto err_proc;
@@ -32,6 +36,8 @@ static int __net_init svr_net_init(struct net *net)
 
 err_proc:
 	svr_proc_net_exit(sn);
+err_config:
+	svr_config_net_exit(sn);
 err_stats:
 	free_percpu(sn->stats);
 	return ret;
@@ -48,6 +54,7 @@ static void __net_exit svr_net_exit(struct net *net)
 	struct svr_net *sn = svr_pernet(net);
 
 	svr_proc_net_exit(sn);
+	svr_config_net_exit(sn);
 	free_percpu(sn->stats);
 }
 
@@ -63,9 +70,15 @@ static int __init svr_init(void)
 {
 	int ret;
 
+	ret = svr_config_init();
+	if (ret)
+		goto err_config;
 	ret = register_pernet_subsys(&svr_net_ops);
 	if (ret)
 		goto err_pernet;
+	ret = svr_config_notifier_register();
+	if (ret)
+		goto err_notifier;
 
 	/* ORDER: the family goes last, so no request sees a half-built svr. */
 	ret = svr_genl_init();
@@ -76,8 +89,13 @@ static int __init svr_init(void)
 	return 0;
 
 err_genl:
+	svr_config_notifier_unregister();
+err_notifier:
 	unregister_pernet_subsys(&svr_net_ops);
 err_pernet:
+	rcu_barrier();
+	svr_config_exit();
+err_config:
 	pr_err("init failed (%d)\n", ret);
 	return ret;
 }
@@ -85,8 +103,10 @@ err_pernet:
 static void __exit svr_exit(void)
 {
 	svr_genl_uninit();
+	svr_config_notifier_unregister();
 	unregister_pernet_subsys(&svr_net_ops);
 	rcu_barrier();
+	svr_config_exit();
 	pr_info("unloaded\n");
 }
 
