@@ -3,6 +3,7 @@
 # svr: Secure Vector Routing for Linux.
 #   make            build kernel/svr.ko and userspace/svrctl
 #   make check      install what is missing, build, run every test
+#   make check-debug  the VM tests on a debug kernel (KASAN, lockdep, kmemleak)
 #   make demo       the main job, in a VM
 #   make fuzz       fuzz the wire-format parser for FUZZ_SECONDS (300)
 #   make style      checkpatch on the kernel and shared code
@@ -14,7 +15,7 @@ KSRC_CACHE ?= /var/cache/svr/ksrc
 FUZZ_SECONDS ?= 300
 V ?= 0
 
-.PHONY: all module svrctl setup check check-unit check-vm demo fuzz style clean
+.PHONY: all module svrctl setup check check-debug check-unit check-vm demo fuzz style clean
 
 all: module svrctl
 
@@ -31,6 +32,29 @@ setup:
 check: setup
 	@$(MAKE) --no-print-directory all
 	@selftests/run-all
+
+# The debug lane (Documentation/debug-kernel.md): scripts/debug-kernel builds
+# the kernel once into a cache; svr.ko is built against it in a copy of the
+# sources (DEBUG_BUILD), leaving kernel/svr.ko for the stock kernel alone;
+# the VM tests (SVR_DEBUG_TESTS, default all) run on it and fail on any
+# KASAN/lockdep/UBSAN/debugobjects splat or kmemleak report.
+DEBUG_BUILD ?= $(CURDIR)/selftests/logs/debug-build
+DEBUG_VM_TIMEOUT ?= 2700
+check-debug: setup svrctl
+	@scripts/debug-kernel
+	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --include='*/' \
+		--include='*.[ch]' --exclude='*' kernel include $(DEBUG_BUILD)/ && \
+		cp -p Kbuild $(DEBUG_BUILD)/
+	$(MAKE) -C $$(scripts/debug-kernel --dir)/build M=$(DEBUG_BUILD) W=1 modules
+	@start=$$(date +%s); dk=$$(scripts/debug-kernel --dir); \
+	SVR_KO=$(DEBUG_BUILD)/kernel/svr.ko \
+	SVR_MODULES_BUILTIN=$$dk/build/modules.builtin \
+	selftests/vm-run --kernel $$dk/bzImage --moddir /nonexistent \
+		--append pci=noacpi --timeout $(DEBUG_VM_TIMEOUT) \
+		--log selftests/logs/debug-guest-kernel.log \
+		selftests/run-tests $(SVR_DEBUG_TESTS); rc=$$?; \
+	echo "# check-debug: tests took $$(( $$(date +%s) - start ))s, exit $$rc"; \
+	exit $$rc
 
 check-unit: setup
 	@$(MAKE) --no-print-directory -C selftests/unit check

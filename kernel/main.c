@@ -8,6 +8,7 @@
 #include <uapi/linux/svr.h>
 
 #include "svr.h"
+#include "config.h"
 
 unsigned int svr_net_id __read_mostly;
 
@@ -24,9 +25,12 @@ static int __net_init svr_net_init(struct net *net)
 	if (!sn->stats)
 		return -ENOMEM;
 
-	ret = svr_proc_net_init(sn);
+	ret = svr_config_net_init(sn);
 	if (ret)
 		goto err_stats;
+	ret = svr_proc_net_init(sn);
+	if (ret)
+		goto err_config;
 	ret = svr_session_net_init(sn);
 	if (ret)
 		goto err_proc;
@@ -39,6 +43,8 @@ err_sessions:
 	svr_session_net_exit(sn);
 err_proc:
 	svr_proc_net_exit(sn);
+err_config:
+	svr_config_net_exit(sn);
 err_stats:
 	free_percpu(sn->stats);
 	return ret;
@@ -54,8 +60,10 @@ static void __net_exit svr_net_exit(struct net *net)
 {
 	struct svr_net *sn = svr_pernet(net);
 
+	/* Sessions hold references to config objects: they go first. */
 	svr_session_net_exit(sn);
 	svr_proc_net_exit(sn);
+	svr_config_net_exit(sn);
 	free_percpu(sn->stats);
 }
 
@@ -71,12 +79,18 @@ static int __init svr_init(void)
 {
 	int ret;
 
+	ret = svr_config_init();
+	if (ret)
+		goto err_config;
 	ret = svr_session_init();
 	if (ret)
 		goto err_session;
 	ret = register_pernet_subsys(&svr_net_ops);
 	if (ret)
 		goto err_pernet;
+	ret = svr_config_notifier_register();
+	if (ret)
+		goto err_notifier;
 
 	/* ORDER: the family goes last, so no request sees a half-built svr. */
 	ret = svr_genl_init();
@@ -87,10 +101,15 @@ static int __init svr_init(void)
 	return 0;
 
 err_genl:
+	svr_config_notifier_unregister();
+err_notifier:
 	unregister_pernet_subsys(&svr_net_ops);
 err_pernet:
+	rcu_barrier();
 	svr_session_uninit();
 err_session:
+	svr_config_exit();
+err_config:
 	pr_err("init failed (%d)\n", ret);
 	return ret;
 }
@@ -98,10 +117,12 @@ err_session:
 static void __exit svr_exit(void)
 {
 	svr_genl_uninit();
+	svr_config_notifier_unregister();
 	unregister_pernet_subsys(&svr_net_ops);
 	/* Sessions and config objects go by RCU: wait, then the caches. */
 	rcu_barrier();
 	svr_session_uninit();
+	svr_config_exit();
 	pr_info("unloaded\n");
 }
 

@@ -164,11 +164,6 @@ struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter);
 /* Netlink (session_nl.c). */
 void svr_session_event(struct svr_session *s, bool created,
 		       enum svr_del_reason why);
-int svr_nl_session_dump_start(struct netlink_callback *cb);
-int svr_nl_session_dump_done(struct netlink_callback *cb);
-int svr_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int svr_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
-int svr_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info);
-int svr_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info);
+
 
 #endif /* _SVR_SESSION_H */

@@ -10,6 +10,7 @@
 
 #include "svr.h"
 #include "session.h"
+#include "session_nl.h"
 
 static int fill_tuple(struct sk_buff *msg, int attr, u8 family,
 		      const union svr_addr *src, const union svr_addr *dst,
@@ -186,7 +187,7 @@ static void filter_parse(struct nlattr **attrs, struct filter *f)
 		f->uuid = nla_data(attrs[SVR_A_SESSION_UUID]);
 }
 
-int svr_nl_session_dump_start(struct netlink_callback *cb)
+int svr_session_nl_dump_start(struct netlink_callback *cb)
 {
 	struct svr_net *sn = svr_pernet(sock_net(cb->skb->sk));
 	struct rhashtable_iter *iter;
@@ -199,7 +200,7 @@ int svr_nl_session_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-int svr_nl_session_dump_done(struct netlink_callback *cb)
+int svr_session_nl_dump_done(struct netlink_callback *cb)
 {
 	struct rhashtable_iter *iter = (void *)cb->args[0];
 
@@ -210,7 +211,7 @@ int svr_nl_session_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
-int svr_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int svr_session_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rhashtable_iter *iter = (void *)cb->args[0];
 	struct svr_session *s = (void *)cb->args[1];
@@ -260,15 +261,13 @@ static struct svr_session *find_uuid(struct svr_net *sn, const u8 *uuid)
 	return found;
 }
 
-int svr_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+int svr_session_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct svr_net *sn = svr_pernet(genl_info_net(info));
 	struct svr_session *s;
 	struct sk_buff *msg;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, SVR_A_SESSION_UUID))
-		return -EINVAL;
 	s = find_uuid(sn, nla_data(info->attrs[SVR_A_SESSION_UUID]));
 	if (!s) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SVR_A_SESSION_UUID],
@@ -287,13 +286,11 @@ int svr_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int svr_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
+int svr_session_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct svr_net *sn = svr_pernet(genl_info_net(info));
 	struct svr_session *s;
 
-	if (GENL_REQ_ATTR_CHECK(info, SVR_A_SESSION_UUID))
-		return -EINVAL;
 	s = find_uuid(sn, nla_data(info->attrs[SVR_A_SESSION_UUID]));
 	if (!s) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SVR_A_SESSION_UUID],
@@ -305,7 +302,7 @@ int svr_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int svr_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)
+int svr_session_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct svr_net *sn = svr_pernet(genl_info_net(info));
 	struct filter f;

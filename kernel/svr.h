@@ -21,10 +21,14 @@ enum svr_mcgrp_idx {
 	SVR_MCGRP_IDX_SESSIONS,
 };
 
+struct svr_config;
+
 struct svr_net {
 	struct net			*net;
 	/* Serialises every configuration change in this netns. */
 	struct mutex			cfg_lock;
+	/* The configuration model (config.h); NULL before init, after exit. */
+	struct svr_config		*cfg;
 	struct svr_pcpu_stats __percpu	*stats;
 	struct proc_dir_entry		*proc_dir;
 	bool				hooks_on;

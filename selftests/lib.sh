@@ -8,7 +8,7 @@
 
 ksft_skip=4
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SVR_KO=$REPO/kernel/svr.ko
+SVR_KO=${SVR_KO:-$REPO/kernel/svr.ko}
 export PATH=$REPO/userspace:$PATH
 
 _ktap_n=0
@@ -82,8 +82,28 @@ busywait() {
 
 svr_loaded() { [ -d /sys/module/svr ]; }
 
+# svr_modprobe MODULE...: make sure the kernel features a test needs are
+# there. Succeeds for a module that is loaded, loads with modprobe, or is
+# built in (the debug kernel has everything built in and no modules:
+# SVR_MODULES_BUILTIN names its modules.builtin). Use it instead of modprobe.
+svr_modprobe() {
+	local m n builtin
+	builtin=${SVR_MODULES_BUILTIN:-/lib/modules/$(uname -r)/modules.builtin}
+	for m in "$@"; do
+		n=${m//-/_}
+		[ -d "/sys/module/$n" ] && continue
+		modprobe -q "$m" 2>/dev/null && continue
+		[ -r "$builtin" ] && tr - _ <"$builtin" | grep -q "/$n\.ko\$" && continue
+		echo "svr_modprobe: $m: not loaded, not loadable, not built in" >&2
+		return 1
+	done
+}
+
 svr_load() {
-	svr_loaded || insmod "$SVR_KO" "$@"
+	svr_loaded && return 0
+	# insmod does not resolve dependencies (nf_defrag_*, nf_reject_*).
+	svr_modprobe $(modinfo -F depends "$SVR_KO" | tr , ' ') || return 1
+	insmod "$SVR_KO" "$@"
 }
 
 svr_unload() {
