@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 load_unload_20() {
 	local i
+	svr_load	# once, for its dependencies
 	svr_unload
 	for i in $(seq 20); do
 		insmod "$SVR_KO"

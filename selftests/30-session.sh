@@ -44,13 +44,15 @@ ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding
 
 # Servers answer with the peer address they see.
 for port in 80 8080; do
-	ip netns exec "$srv" socat TCP-LISTEN:$port,fork,reuseaddr \
+	ip netns exec "$srv" socat TCP4-LISTEN:$port,fork,reuseaddr \
 		SYSTEM:'echo $SOCAT_PEERADDR' &
 done
-ip netns exec "$srv" socat TCP6-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
+ip netns exec "$srv" socat TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 \
+	SYSTEM:'echo $SOCAT_PEERADDR' &
 ip netns exec "$srv" socat UDP4-RECVFROM:53,fork SYSTEM:'echo $SOCAT_PEERADDR' &
-ip netns exec "$inet" socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
-sleep 0.5
+ip netns exec "$inet" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
+wait_listen "$srv" 80 && wait_listen "$srv" 8080 && wait_listen "$srv" 53 udp &&
+	wait_listen "$inet" 80 || echo "# servers did not start"
 
 R() { svrctl -n "$r" "$@"; }
 svrcfg() {
@@ -72,18 +74,19 @@ svrcfg() {
 }
 
 peer_seen() { # ns cmd... : what the server answered
-	ip netns exec "$1" timeout 5 socat -T 3 - "${@:2}" </dev/null 2>/dev/null
+	ip netns exec "$1" timeout 15 socat -T 10 - "${@:2}" </dev/null 2>/dev/null
 }
 
 case_config() { svrcfg; }
 
 case_allowed_tcp_udp_icmp() {
 	assert_eq "$(peer_seen "$c1" TCP4:203.0.113.10:80)" 198.18.1.2 "tcp: server sees"
-	assert_eq "$(echo q | ip netns exec "$c1" timeout 5 socat -T 2 - UDP4:203.0.113.10:53)" \
+	assert_eq "$(echo q | ip netns exec "$c1" timeout 15 socat -T 5 - UDP4:203.0.113.10:53)" \
 		198.18.1.2 "udp: server sees"
 	ip netns exec "$c1" ping -c 2 -i 0.2 -W 2 -q 203.0.113.10 >/dev/null ||
 		fail "ping through r"
-	assert_eq "$(peer_seen "$c1" TCP6:[2001:db8:5::10]:80)" "[2001:db8:1::2]" "tcp6: server sees"
+	assert_eq "$(peer_seen "$c1" TCP6:[2001:db8:5::10]:80)" \
+		"[2001:0db8:0001:0000:0000:0000:0000:0002]" "tcp6: server sees"
 	ip netns exec "$c1" ping -6 -c 2 -i 0.2 -W 2 -q 2001:db8:5::10 >/dev/null ||
 		fail "ping6 through r"
 }
@@ -133,9 +136,12 @@ case_tenant_precedence() {
 	assert_eq "$(peer_seen "$c2" TCP4:203.0.113.10:80,bind=198.18.2.130)" 198.18.2.130 \
 		"eng.blue reaches web"
 	# c3 is global: dns allows global.
-	assert_eq "$(echo q | ip netns exec "$c3" timeout 5 socat -T 2 - UDP4:203.0.113.10:53)" \
+	assert_eq "$(echo q | ip netns exec "$c3" timeout 15 socat -T 5 - UDP4:203.0.113.10:53)" \
 		198.18.3.2 "global reaches dns"
-	R session show tenant eng.blue | grep -q web || fail "no eng.blue session"
+	assert_eq "$(echo q | ip netns exec "$c2" timeout 15 socat -T 5 - UDP4:203.0.113.10:53,bind=198.18.2.130)" \
+		198.18.2.130 "eng.blue reaches dns"
+	R session show tenant eng.blue
+	R session show tenant eng.blue | grep -q dns || fail "no eng.blue session"
 }
 
 case_server_cannot_open() {
@@ -150,7 +156,7 @@ case_source_nat() {
 case_udp_port_unreachable() {
 	local out before
 	before=$(svr_counter "$r" icmp_errors_translated)
-	out=$(echo q | ip netns exec "$c1" timeout 5 socat -T 2 - UDP4:192.0.2.100:9 2>&1) && true
+	out=$(echo q | ip netns exec "$c1" timeout 15 socat -T 5 - UDP4:192.0.2.100:9 2>&1) && true
 	# Through source NAT: the error must be translated back to c1.
 	ip netns exec "$c1" python3 - <<'PY' || fail "no port unreachable at the client"
 import socket

@@ -144,3 +144,10 @@ nsx() {
 	echo "[$ns] $*" >&2
 	ip netns exec "$ns" "$@"
 }
+
+# wait_listen NS PORT [tcp|udp]: until something listens on PORT in NS.
+wait_listen() {
+	local opt=-ltn
+	[ "${3:-tcp}" = udp ] && opt=-lun
+	busywait 10000 sh -c "ip netns exec '$1' ss -H $opt 'sport = :$2' | grep -q ."
+}
