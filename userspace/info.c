@@ -9,6 +9,7 @@
 #include <svr/version.h>
 
 #include "svrctl.h"
+#include "obj.h"
 
 struct info {
 	char		version[64];
@@ -81,6 +82,10 @@ int do_stats(struct svrctl *c, int argc, char **argv)
 	struct svr_nl *nl;
 	int ret;
 
+	if (argc && matches(argv[0], "help")) {
+		help_object(stdout, "stats");
+		return EXIT_OK;
+	}
 	if (argc && !matches(argv[0], "show"))
 		return svrctl_err(EXIT_USAGE, "unknown stats command \"%s\"", argv[0]);
 	nl = svrctl_nl(c);
