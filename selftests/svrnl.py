@@ -107,12 +107,18 @@ class Uapi:
         # Join continuation comments onto the attribute line.
         lines = body.split("\n")
         val = -1
+        pending = ""
         for line in lines:
+            c = re.match(r'\s*/\*\s*(.*?)\s*\*/\s*$', line)
+            if c:       # a comment line documents the entry below it
+                pending = c.group(1)
+                continue
             m = re.match(r'\s*(\w+)\s*(?:=\s*([^,/]+?))?\s*,\s*(?:/\*\s*(.*))?$',
                          line)
             if not m:
                 continue
-            name, expr, comment = m.group(1), m.group(2), m.group(3) or ""
+            name, expr, comment = m.group(1), m.group(2), m.group(3) or pending
+            pending = ""
             if expr is not None:
                 expr = expr.strip()
                 if re.fullmatch(r'\d+', expr):

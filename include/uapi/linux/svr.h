@@ -206,7 +206,7 @@ enum {
 };
 
 enum {
-	SVR_A_STATS_COUNTER = 1,	/* nest: one counter, repeated */
+	SVR_A_STATS_COUNTER = 1,	/* nest: SVR_A_COUNTER_*, repeated */
 
 	__SVR_A_STATS_MAX,
 	SVR_A_STATS_MAX = (__SVR_A_STATS_MAX - 1)
@@ -354,9 +354,8 @@ enum {
 enum {
 	SVR_A_SERVICE_NAME = 1,		/* string (key) */
 	SVR_A_SERVICE_PREFIX,		/* nest: SVR_A_PREFIX_*, repeated */
-	SVR_A_SERVICE_TRANSPORT,	/* nest: SVR_A_TRANSPORT_*, repeated;
-					 * none = any protocol
-					 */
+	/* nest: SVR_A_TRANSPORT_*, repeated; none means any protocol */
+	SVR_A_SERVICE_TRANSPORT,
 	SVR_A_SERVICE_ACCESS,		/* nest: SVR_A_ACCESS_*, repeated */
 	SVR_A_SERVICE_SECURITY,		/* string: payload policy ("" = none) */
 	SVR_A_SERVICE_TIMEOUT,		/* u32: idle seconds (0 = default) */
@@ -407,9 +406,8 @@ enum {
 	SVR_A_SESSION_SERVICE,		/* string */
 	SVR_A_SESSION_FORWARD,		/* nest: SVR_A_TUPLE_*, as received */
 	SVR_A_SESSION_REVERSE,		/* nest: SVR_A_TUPLE_*, reply as seen */
-	SVR_A_SESSION_REWRITE,		/* nest: SVR_A_TUPLE_*, forward
-					 * packet after translation
-					 */
+	/* nest: SVR_A_TUPLE_*, the forward packet after translation */
+	SVR_A_SESSION_REWRITE,
 	SVR_A_SESSION_NEXTHOP,		/* nest: SVR_A_ROUTE_* (no service) */
 	SVR_A_SESSION_PATH,		/* nest: SVR_A_PATH_* of the peer path */
 	SVR_A_SESSION_PEER,		/* string: peer router (ingress: next,
