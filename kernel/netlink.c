@@ -20,7 +20,6 @@
 #include "fib.h"
 #include "session_nl.h"
 
-
 /* ---- policies ---------------------------------------------------------- */
 
 #define SVR_POLICY_NAME		{ .type = NLA_NUL_STRING, .len = SVR_NAME_MAX - 1 }
@@ -231,10 +230,6 @@ static int svr_nl_op(struct genl_info *info, int type, bool is_new, u8 *op)
 	}
 	return 0;
 }
-
-#define svr_nl_for_each_attr(pos, info, type, rem)			\
-	nlmsg_for_each_attr(pos, (info)->nlhdr, GENL_HDRLEN, rem)	\
-		if (nla_type(pos) != (type)) {} else
 
 /* Read one address attribute pair: exactly one of @a4, @a6 (or none). */
 static u8 svr_nl_addr(struct nlattr *a4, struct nlattr *a6,
@@ -641,31 +636,46 @@ static int svr_dump_end(struct sk_buff *skb, int ret)
 	return skb->len;
 }
 
-#define SVR_DUMPIT(fn, head, type, cmd, fill)				\
-static int fn(struct sk_buff *skb, struct netlink_callback *cb)	\
-{									\
-	struct svr_net *sn = svr_pernet(sock_net(skb->sk));		\
-	struct svr_dump_ctx *ctx = svr_dump_ctx(cb);			\
-	int ret;							\
-									\
-	mutex_lock(&sn->cfg_lock);					\
-	cb->seq = sn->cfg->gen;						\
-	ret = svr_dump_list(skb, cb, ctx, &sn->cfg->head, type, cmd,	\
-			    fill, NULL);				\
-	mutex_unlock(&sn->cfg_lock);					\
-	return svr_dump_end(skb, ret);					\
-}
+/* Dumps of interfaces, tenants, security policies, services and peers. */
+static int svr_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct svr_net *sn = svr_pernet(sock_net(skb->sk));
+	struct svr_dump_ctx *ctx = svr_dump_ctx(cb);
+	u8 cmd = genl_dumpit_info(cb)->op.cmd;
+	struct svr_config *cfg;
+	int ret = 1;
 
-SVR_DUMPIT(svr_nl_iface_dumpit, iface_list, struct svr_iface,
-	   SVR_CMD_IFACE_GET, svr_fill_iface)
-SVR_DUMPIT(svr_nl_tenant_dumpit, tenant_list, struct svr_tenant,
-	   SVR_CMD_TENANT_GET, svr_fill_tenant)
-SVR_DUMPIT(svr_nl_security_dumpit, sec_list, struct svr_security,
-	   SVR_CMD_SECURITY_GET, svr_fill_security)
-SVR_DUMPIT(svr_nl_service_dumpit, service_list, struct svr_service,
-	   SVR_CMD_SERVICE_GET, svr_fill_service)
-SVR_DUMPIT(svr_nl_peer_dumpit, peer_list, struct svr_peer,
-	   SVR_CMD_PEER_GET, svr_fill_peer)
+	mutex_lock(&sn->cfg_lock);
+	cfg = sn->cfg;
+	cb->seq = cfg->gen;
+	switch (cmd) {
+	case SVR_CMD_IFACE_GET:
+		ret = svr_dump_list(skb, cb, ctx, &cfg->iface_list,
+				    struct svr_iface, cmd, svr_fill_iface, NULL);
+		break;
+	case SVR_CMD_TENANT_GET:
+		ret = svr_dump_list(skb, cb, ctx, &cfg->tenant_list,
+				    struct svr_tenant, cmd, svr_fill_tenant,
+				    NULL);
+		break;
+	case SVR_CMD_SECURITY_GET:
+		ret = svr_dump_list(skb, cb, ctx, &cfg->sec_list,
+				    struct svr_security, cmd, svr_fill_security,
+				    NULL);
+		break;
+	case SVR_CMD_SERVICE_GET:
+		ret = svr_dump_list(skb, cb, ctx, &cfg->service_list,
+				    struct svr_service, cmd, svr_fill_service,
+				    NULL);
+		break;
+	case SVR_CMD_PEER_GET:
+		ret = svr_dump_list(skb, cb, ctx, &cfg->peer_list,
+				    struct svr_peer, cmd, svr_fill_peer, NULL);
+		break;
+	}
+	mutex_unlock(&sn->cfg_lock);
+	return svr_dump_end(skb, ret);
+}
 
 static int svr_nl_route_dump_start(struct netlink_callback *cb)
 {
@@ -1254,7 +1264,9 @@ static int svr_nl_stage_prefixes(struct svr_net *sn, struct genl_info *info,
 	struct nlattr *nest;
 	int rem, ret;
 
-	svr_nl_for_each_attr(nest, info, type, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != type)
+			continue;
 		ret = svr_nl_parse_prefix(nest, &tmp, dev_ok, info->extack);
 		if (ret)
 			return ret;
@@ -1670,7 +1682,9 @@ static int svr_nl_stage_keys(struct svr_net *sn, struct genl_info *info,
 	int rem, ret;
 	u32 i, n = sec->n_keys;
 
-	svr_nl_for_each_attr(nest, info, SVR_A_SECURITY_KEY, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != SVR_A_SECURITY_KEY)
+			continue;
 		if (op == SVR_OP_SET) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nest,
 					    "op set does not apply to keys");
@@ -2035,7 +2049,9 @@ static int svr_nl_stage_transports(struct genl_info *info, u8 op,
 	struct nlattr *nest;
 	int rem, ret;
 
-	svr_nl_for_each_attr(nest, info, SVR_A_SERVICE_TRANSPORT, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != SVR_A_SERVICE_TRANSPORT)
+			continue;
 		ret = svr_nl_parse_transport(nest, &tmp, info->extack);
 		if (ret)
 			return ret;
@@ -2108,7 +2124,9 @@ static int svr_nl_stage_access(struct svr_net *sn, struct genl_info *info,
 	struct nlattr *nest;
 	int rem, ret;
 
-	svr_nl_for_each_attr(nest, info, SVR_A_SERVICE_ACCESS, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != SVR_A_SERVICE_ACCESS)
+			continue;
 		ret = nla_parse_nested(tb, SVR_A_ACCESS_MAX, nest,
 				       svr_access_policy, info->extack);
 		if (ret)
@@ -2507,7 +2525,9 @@ static int svr_nl_stage_paths(struct genl_info *info, u8 op,
 	struct nlattr *nest;
 	int rem, ret;
 
-	svr_nl_for_each_attr(nest, info, SVR_A_PEER_PATH, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != SVR_A_PEER_PATH)
+			continue;
 		path = kzalloc(sizeof(*path), GFP_KERNEL_ACCOUNT);
 		if (!path)
 			return -ENOMEM;
@@ -3066,7 +3086,7 @@ static const struct genl_ops svr_genl_ops[] = {
 	SVR_OP_DO(SVR_CMD_IFACE_DEL, svr_nl_iface_del_doit, svr_iface_policy,
 		  SVR_A_IFACE_MAX, SVR_ADMIN),
 	SVR_OP_GET(SVR_CMD_IFACE_GET, svr_nl_iface_get_doit,
-		   svr_nl_iface_dumpit, svr_nl_dump_start, svr_iface_policy,
+		   svr_nl_obj_dumpit, svr_nl_dump_start, svr_iface_policy,
 		   SVR_A_IFACE_MAX),
 
 	SVR_OP_DO(SVR_CMD_TENANT_NEW, svr_nl_tenant_new_doit,
@@ -3076,7 +3096,7 @@ static const struct genl_ops svr_genl_ops[] = {
 	SVR_OP_DO(SVR_CMD_TENANT_DEL, svr_nl_tenant_del_doit,
 		  svr_tenant_policy, SVR_A_TENANT_MAX, SVR_ADMIN),
 	SVR_OP_GET(SVR_CMD_TENANT_GET, svr_nl_tenant_get_doit,
-		   svr_nl_tenant_dumpit, svr_nl_dump_start, svr_tenant_policy,
+		   svr_nl_obj_dumpit, svr_nl_dump_start, svr_tenant_policy,
 		   SVR_A_TENANT_MAX),
 
 	SVR_OP_DO(SVR_CMD_SECURITY_NEW, svr_nl_security_new_doit,
@@ -3086,7 +3106,7 @@ static const struct genl_ops svr_genl_ops[] = {
 	SVR_OP_DO(SVR_CMD_SECURITY_DEL, svr_nl_security_del_doit,
 		  svr_security_policy, SVR_A_SECURITY_MAX, SVR_ADMIN),
 	SVR_OP_GET(SVR_CMD_SECURITY_GET, svr_nl_security_get_doit,
-		   svr_nl_security_dumpit, svr_nl_dump_start,
+		   svr_nl_obj_dumpit, svr_nl_dump_start,
 		   svr_security_policy, SVR_A_SECURITY_MAX),
 
 	SVR_OP_DO(SVR_CMD_SERVICE_NEW, svr_nl_service_new_doit,
@@ -3096,7 +3116,7 @@ static const struct genl_ops svr_genl_ops[] = {
 	SVR_OP_DO(SVR_CMD_SERVICE_DEL, svr_nl_service_del_doit,
 		  svr_service_policy, SVR_A_SERVICE_MAX, SVR_ADMIN),
 	SVR_OP_GET(SVR_CMD_SERVICE_GET, svr_nl_service_get_doit,
-		   svr_nl_service_dumpit, svr_nl_dump_start,
+		   svr_nl_obj_dumpit, svr_nl_dump_start,
 		   svr_service_policy, SVR_A_SERVICE_MAX),
 
 	SVR_OP_DO(SVR_CMD_PEER_NEW, svr_nl_peer_new_doit, svr_peer_policy,
@@ -3105,7 +3125,7 @@ static const struct genl_ops svr_genl_ops[] = {
 		  SVR_A_PEER_MAX, SVR_ADMIN),
 	SVR_OP_DO(SVR_CMD_PEER_DEL, svr_nl_peer_del_doit, svr_peer_policy,
 		  SVR_A_PEER_MAX, SVR_ADMIN),
-	SVR_OP_GET(SVR_CMD_PEER_GET, svr_nl_peer_get_doit, svr_nl_peer_dumpit,
+	SVR_OP_GET(SVR_CMD_PEER_GET, svr_nl_peer_get_doit, svr_nl_obj_dumpit,
 		   svr_nl_dump_start, svr_peer_policy, SVR_A_PEER_MAX),
 
 	SVR_OP_DO(SVR_CMD_ROUTE_NEW, svr_nl_route_new_doit, svr_route_policy,

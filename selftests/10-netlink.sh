@@ -14,7 +14,7 @@ NLTEST="python3 $REPO/selftests/nltest.py"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
 svr_unload
-insmod "$SVR_KO" selftest=1 || exit 1
+svr_load selftest=1 || exit 1
 
 in_fresh_ns() { # case
 	local ns start=$SECONDS
@@ -123,7 +123,7 @@ module_unload_clean() {
 	ip netns exec "$ns" $NLTEST save_order
 	ip netns exec "$ns" $NL tenant_new '{"name":"left-behind"}'
 	rmmod svr
-	insmod "$SVR_KO"
+	svr_load
 }
 
 CASES=$($NLTEST --list)

@@ -39,7 +39,7 @@ still_works() {
 	ip netns exec "$ns" python3 "$REPO/selftests/nltest.py" save_order
 	cleanup_all_ns
 	rmmod svr
-	insmod "$SVR_KO"
+	svr_load
 }
 
 ktap_header 4
