@@ -705,6 +705,8 @@ static int svr_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 
 	mutex_lock(&sn->cfg_lock);
+	if (!sn->cfg)
+		goto out;
 	/* The device went away or is now called differently: unbind. */
 	ifc = svr_iface_by_index_locked(sn, dev->ifindex);
 	if (ifc && (event == NETDEV_UNREGISTER ||
@@ -722,6 +724,7 @@ static int svr_netdev_event(struct notifier_block *nb, unsigned long event,
 					    NULL);
 		}
 	}
+out:
 	mutex_unlock(&sn->cfg_lock);
 	return NOTIFY_DONE;
 }
