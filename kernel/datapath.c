@@ -55,7 +55,7 @@ unsigned int svr_drop(struct svr_net *sn, struct sk_buff *skb,
 }
 
 /* Keep conntrack out of svr's sessions: it would track half a translation. */
-static void svr_untrack(struct sk_buff *skb)
+void svr_untrack(struct sk_buff *skb)
 {
 	if (!skb_nfct(skb))
 		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
@@ -130,7 +130,7 @@ static bool svr_addr_is_local(struct net *net, const struct net_device *dev,
 }
 
 /* Route @skb ourselves (before its source changes): 0 or -errno. */
-static int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p)
+int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p)
 {
 	if (skb_dst(skb))
 		return 0;
@@ -198,7 +198,7 @@ static struct dst_entry *svr_route_gateway(struct net *net,
 }
 
 /* Forward @skb to its session's gateway: NF_STOLEN, or a drop reason. */
-static unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
+unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 				     const struct svr_pkt *p,
 				     const struct svr_sess_nh *nh)
 {
@@ -240,6 +240,8 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 {
 	const struct svr_rewrite *rw = &f->rw;
 
+	if (s->role != SVR_SESSION_ROLE_LOCAL)
+		return svr_vec_forward(sn, skb, p, f, s);
 	if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
@@ -322,6 +324,15 @@ static void svr_reverse_rewrite(struct svr_session *s)
 	}
 }
 
+/* Both keys and rewrites of the reverse flow, from the forward flow. */
+void svr_dp_reverse(struct svr_session *s, const struct net_device *out)
+{
+	svr_reverse_key(s, out);
+	svr_reverse_rewrite(s);
+	if (s->role != SVR_SESSION_ROLE_LOCAL)
+		svr_vec_fix_reverse(s);
+}
+
 /* The router's address on @dev towards @dst, for source NAT and `host`. */
 static int svr_local_addr(struct net *net, struct net_device *dev,
 			  const struct svr_tuple *k, const union svr_addr *dst,
@@ -339,25 +350,23 @@ static int svr_local_addr(struct net *net, struct net_device *dev,
  * Insert @s, choosing a source NAT port when the forward flow has one
  * (-EEXIST on the reverse key means the port is taken: try another).
  */
-static int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
-			  const struct net_device *out)
+int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
+		   const struct net_device *out, bool nat_port)
 {
 	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	u32 range = 65536 - SVR_NAT_PORT_LO, base;
 	int i, ret;
 
-	if (!(fw->rw.flags & SVR_RW_SPORT)) {
-		svr_reverse_key(s, out);
-		svr_reverse_rewrite(s);
+	if (!nat_port || !(fw->rw.flags & SVR_RW_SPORT)) {
+		svr_dp_reverse(s, out);
 		return svr_session_insert(s);
 	}
 	base = get_random_u32_below(range);
 	for (i = 0; i < SVR_NAT_TRIES; i++) {
 		fw->rw.sport = htons(SVR_NAT_PORT_LO + (base + i) % range);
-		svr_reverse_key(s, out);
-		svr_reverse_rewrite(s);
+		svr_dp_reverse(s, out);
 		ret = svr_session_insert(s);
-		if (ret != -EEXIST)
+		if (ret != -EADDRINUSE)
 			return ret;
 		svr_stat_inc(sn, SVR_STAT_NAT_RETRY);
 	}
@@ -369,7 +378,7 @@ static int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
  * always are, a gateway when its device exists and is up and the family
  * matches, a peer when it has a path that is up (SVR, next issue).
  */
-static int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
+int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
 			       u8 family, struct svr_sess_nh *out)
 {
 	struct svr_routes *rt = svr_service_routes(svc);
@@ -397,6 +406,12 @@ static int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
 			out->gw = nh->gw;
 			out->oif = dev ? dev->ifindex : 0;
 			return 0;
+		case SVR_NH_PEER:
+			if (!svr_vec_path_up(nh->peer, family))
+				continue;
+			out->type = nh->type;
+			out->peer = nh->peer;	/* referenced by the session */
+			return 0;
 		default:
 			continue;
 		}
@@ -404,18 +419,12 @@ static int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
 	return -ENETUNREACH;
 }
 
-struct svr_first {
-	struct svr_iface	*in;
-	struct svr_tenant	*tenant;
-	struct svr_service	*svc;
-	struct svr_sess_nh	nh;
-};
 
 /*
  * Work out the egress device and the rewrite of a new session's forward
  * flow. Routes the packet (fib) or looks the gateway route up.
  */
-static int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
+int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 			    const struct svr_pkt *p, struct svr_first *fp,
 			    struct svr_session *s, struct net_device **outp)
 {
@@ -425,6 +434,8 @@ static int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 	struct dst_entry *dst;
 
 	switch (fp->nh.type) {
+	case SVR_NH_PEER:
+		return svr_vec_ingress_setup(sn, p, s, fp->nh.peer, outp);
 	case SVR_NH_HOST:
 		/* To the router's own stack: the ingress address, same port. */
 		if (svr_local_addr(sn->net, skb->dev, &p->key, &p->key.saddr,
@@ -474,6 +485,7 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	s->flow[SVR_DIR_FWD].key = p->key;
 	s->nh = fp->nh;
+	s->nh.peer = NULL;	/* svr_vec_ingress_setup takes the reference */
 	ret = svr_first_egress(sn, skb, p, fp, s, &out);
 	if (ret) {
 		svr_session_free_unhashed(s);
@@ -487,7 +499,10 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 		goto gone;
 	s->service = fp->svc;
 	s->svc_timeout = fp->svc->timeout;
-	ret = svr_insert_nat(sn, s, out);
+	if (s->role == SVR_SESSION_ROLE_INGRESS)
+		ret = svr_vec_insert(sn, s, out);
+	else
+		ret = svr_insert_nat(sn, s, out, true);
 	if (ret == -EEXIST) {
 		/* Another CPU created it a moment ago: use that one. */
 		svr_session_free_unhashed(s);
@@ -621,7 +636,8 @@ unsigned int svr_dp_prerouting(struct svr_net *sn, struct sk_buff *skb,
 	if (p.icmp_error)
 		return svr_icmp_error(sn, skb, state, &p);
 	if (svr_addr_is_local(state->net, state->in, &p.key))
-		return NF_ACCEPT;
+		return svr_vec_is_md(skb, &p) ?
+		       svr_vec_egress_first(sn, skb, state, &p) : NF_ACCEPT;
 	return svr_first_packet(sn, skb, state, &p, in);
 }
 

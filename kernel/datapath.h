@@ -31,6 +31,44 @@ unsigned int svr_drop(struct svr_net *sn, struct sk_buff *skb,
 		      enum svr_drop_reason why);
 
 int svr_dp_parse(struct sk_buff *skb, u8 family, struct svr_pkt *p);
+
+/* Shared by datapath.c and vector.c. */
+struct svr_first {
+	struct svr_iface	*in;
+	struct svr_tenant	*tenant;
+	struct svr_service	*svc;
+	struct svr_sess_nh	nh;
+};
+
+void svr_untrack(struct sk_buff *skb);
+int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p);
+unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
+			      const struct svr_pkt *p,
+			      const struct svr_sess_nh *nh);
+int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
+			u8 family, struct svr_sess_nh *out);
+int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
+		     const struct svr_pkt *p, struct svr_first *fp,
+		     struct svr_session *s, struct net_device **outp);
+void svr_dp_reverse(struct svr_session *s, const struct net_device *out);
+int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
+		   const struct net_device *out, bool nat_port);
+
+/* vector.c: SVR between routers. */
+bool svr_vec_path_up(struct svr_peer *peer, u8 family);
+int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
+			  struct svr_session *s, struct svr_peer *peer,
+			  struct net_device **outp);
+int svr_vec_insert(struct svr_net *sn, struct svr_session *s,
+		   const struct net_device *out);
+void svr_vec_fix_reverse(struct svr_session *s);
+unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
+			     const struct svr_pkt *p, struct svr_flow *f,
+			     struct svr_session *s);
+bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
+unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct svr_pkt *p);
 int svr_dp_parse_inner(struct sk_buff *skb, const struct svr_pkt *outer,
 		       struct svr_pkt *inner, unsigned int *l3off);
 

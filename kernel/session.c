@@ -92,6 +92,8 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 
 static void svr_session_release(struct svr_session *s)
 {
+	if (s->nh.peer)
+		svr_peer_put(s->nh.peer);
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)
@@ -137,6 +139,8 @@ int svr_session_insert(struct svr_session *s)
 		goto err_count;
 	ret = rhashtable_lookup_insert_fast(&st->table, &s->flow[SVR_DIR_REV].node,
 					    svr_flow_params);
+	if (ret == -EEXIST)
+		ret = -EADDRINUSE;	/* the reply tuple is taken */
 	if (ret)
 		goto err_fwd;
 	return 0;

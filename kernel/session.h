@@ -98,6 +98,34 @@ enum svr_del_reason {
 };
 #undef SVR_DEL_ENUM
 
+enum svr_vec_flags {
+	SVR_VEC_FWD_MD		= BIT(0),	/* ingress: add forward metadata */
+	SVR_VEC_REV_MD		= BIT(1),	/* egress: add reverse metadata */
+	SVR_VEC_REV_MD_SENT	= BIT(2),	/* egress: reverse metadata sent */
+	SVR_VEC_ICMP		= BIT(3),	/* ICMP echo carried as UDP */
+};
+
+/*
+ * A session's SVR half. The inner tuple is the original forward 7-tuple
+ * (the client's packet as the ingress router received it), the outer one
+ * the waypoint flow. Ingress: forward packets leave on the outer tuple;
+ * egress: forward packets arrive on it.
+ */
+struct svr_vec {
+	u8			flags;		/* enum svr_vec_flags */
+	u8			inner_family;
+	u8			inner_proto;
+	u16			port_lo;	/* the path's wayports, 0: */
+	u16			port_hi;	/* the router's, even/odd */
+	union svr_addr		inner_saddr;
+	union svr_addr		inner_daddr;
+	__be16			inner_sport;
+	__be16			inner_dport;
+	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
+	u64			md_sent;
+	u64			md_rcvd;
+};
+
 struct svr_session {
 	struct svr_flow		flow[SVR_DIR_MAX];
 	struct svr_net		*sn;
@@ -115,6 +143,7 @@ struct svr_session {
 	u32			svc_timeout;	/* seconds, 0: router default */
 	unsigned long		created;	/* jiffies */
 	unsigned long		last_seen;	/* jiffies */
+	struct svr_vec		vec;		/* SVR between routers */
 	struct rcu_head		rcu;
 };
 
@@ -143,7 +172,10 @@ static inline struct svr_session *svr_flow_session(struct svr_flow *f)
 
 struct svr_session *svr_session_alloc(struct svr_net *sn);
 void svr_session_free_unhashed(struct svr_session *s);
-/* Hash both flows; -EEXIST if either key is taken, -ENOSPC if full. */
+/*
+ * Hash both flows: -EEXIST if the forward key is taken, -EADDRINUSE if the
+ * reverse key is, -ENOSPC if the table is full.
+ */
 int svr_session_insert(struct svr_session *s);
 void svr_session_delete(struct svr_session *s, enum svr_del_reason why);
 bool svr_session_get(struct svr_session *s);

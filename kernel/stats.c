@@ -6,11 +6,16 @@
 #include "svr.h"
 
 #define SVR_STAT_NAME(e, s)	s,
+/* The wire format calls a good parse "ok": here it is "md_parsed". */
+#define SVR_STAT_MDE_NAME(e, s)	\
+	(SVR_MD_ERR_##e == SVR_MD_ERR_OK ? "md_parsed" : s),
 const char *const svr_stat_names[SVR_STAT_MAX] = {
 	SVR_EVENTS(SVR_STAT_NAME)
 	SVR_DROP_REASONS(SVR_STAT_NAME)
+	SVR_MD_ERRORS(SVR_STAT_MDE_NAME)
 };
 #undef SVR_STAT_NAME
+#undef SVR_STAT_MDE_NAME
 
 void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n)
 {

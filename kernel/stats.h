@@ -9,6 +9,7 @@
 
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
+#include <svr/metadata.h>
 
 /* Reasons a packet is dropped. FN(enum suffix, counter name). */
 #define SVR_DROP_REASONS(FN)						\
@@ -25,7 +26,14 @@
 	FN(TABLE_FULL,		"drop_table_full")			\
 	FN(NAT_EXHAUSTED,	"drop_nat_exhausted")			\
 	FN(NOMEM,		"drop_nomem")				\
-	FN(TTL,			"drop_ttl_exceeded")
+	FN(TTL,			"drop_ttl_exceeded")			\
+	FN(GSO_MD,		"drop_gso_needs_metadata")		\
+	FN(MD_INVALID,		"drop_md_invalid")			\
+	FN(MD_NOT_FORWARD,	"drop_md_not_forward")			\
+	FN(MD_UNKNOWN_PEER,	"drop_md_unknown_peer")			\
+	FN(MD_UNKNOWN_TENANT,	"drop_md_unknown_tenant")		\
+	FN(MD_NO_SERVICE,	"drop_md_no_service")			\
+	FN(MD_NOT_ALLOWED,	"drop_md_not_allowed")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -38,7 +46,11 @@
 	FN(ICMP_SENT,		"icmp_errors_sent")			\
 	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
 	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\
-	FN(NAT_RETRY,		"nat_port_retries")
+	FN(NAT_RETRY,		"nat_port_retries")			\
+	FN(MD_SENT_FWD,		"md_sent_forward")			\
+	FN(MD_SENT_REV,		"md_sent_reverse")			\
+	FN(MD_RCVD,		"md_received")				\
+	FN(MD_MARKER_ADDED,	"md_markers_added")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {
@@ -49,13 +61,19 @@ enum svr_drop_reason {
 
 #define SVR_STAT_ENUM(e, s)	SVR_STAT_##e,
 #define SVR_STAT_DROP_ENUM(e, s) SVR_STAT_DROP_##e,
+#define SVR_STAT_MDE_ENUM(e, s)	SVR_STAT_MDE_##e,
 enum svr_stat {
 	SVR_EVENTS(SVR_STAT_ENUM)
 	SVR_DROP_REASONS(SVR_STAT_DROP_ENUM)
+	/* Metadata parse results, in enum svr_md_err order (metadata.h). */
+	SVR_MD_ERRORS(SVR_STAT_MDE_ENUM)
 	SVR_STAT_MAX
 };
 #undef SVR_STAT_ENUM
 #undef SVR_STAT_DROP_ENUM
+#undef SVR_STAT_MDE_ENUM
+
+#define SVR_STAT_MD_ERR_BASE	SVR_STAT_MDE_OK
 
 struct svr_pcpu_stats {
 	u64_stats_t		cnt[SVR_STAT_MAX];

@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Secure Vector Routing between routers: waypoints and wayports, the
+ * metadata handshake, ICMP echo carried as UDP, the false-positive marker.
+ *
+ * Ingress (the first svr router of a session): forward packets leave with
+ * the path's waypoints as addresses and a wayport pair as ports (even for
+ * this router, odd for the peer, §6.2), and carry forward metadata until
+ * reverse metadata arrives (§6.5). Egress (the last router): a packet to a
+ * local waypoint that carries forward metadata creates the egress half of
+ * the session; the original packet is restored and forwarded by the local
+ * route; replies carry reverse metadata until a forward packet without
+ * metadata arrives after reverse metadata was sent.
+ *
+ * Packets whose structure changes (metadata added or removed, ICMP turned
+ * into UDP and back) get their lengths and checksums recomputed in full;
+ * they are the first packets of a session (and ICMP echo). Everything else
+ * takes the incremental rewrite of nat.c. Structure changes need real
+ * segments: a GSO packet that needs metadata is dropped and counted (the
+ * first packets of TCP sessions are never GSO).
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <svr/metadata.h>
+
+#include "svr.h"
+#include "config.h"
+#include "datapath.h"
+#include "nat.h"
+#include "session.h"
+#include "svr_trace.h"
+
+enum {
+	SVR_MD_BUF		= 320,	/* the largest metadata svr builds */
+	SVR_WAYPORT_TRIES	= 64,
+	SVR_UDP_HLEN		= sizeof(struct udphdr),
+};
+
+/* ---- packet structure ------------------------------------------------- */
+
+static unsigned int l4_hlen(const struct sk_buff *skb, const struct svr_pkt *p)
+{
+	if (p->key.proto == IPPROTO_TCP)
+		return ((const struct tcphdr *)(skb->data + p->l4off))->doff * 4;
+	return 8;	/* UDP, ICMP */
+}
+
+/* Open @len bytes at @off (from the network header): the headers move. */
+static int skb_open(struct sk_buff *skb, unsigned int off, unsigned int len)
+{
+	if (!pskb_may_pull(skb, off) || skb_cow_head(skb, len))
+		return -ENOMEM;
+	skb_push(skb, len);
+	memmove(skb->data, skb->data + len, off);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, off);
+	return 0;
+}
+
+/* Remove @len bytes at @off. */
+static int skb_close(struct sk_buff *skb, unsigned int off, unsigned int len)
+{
+	if (skb_ensure_writable(skb, off + len))
+		return -ENOMEM;
+	memmove(skb->data + len, skb->data, off);
+	skb_pull(skb, len);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, off);
+	return 0;
+}
+
+static void set_proto(struct sk_buff *skb, const struct svr_pkt *p, u8 proto)
+{
+	if (p->key.family == AF_INET)
+		ip_hdr(skb)->protocol = proto;
+	else
+		ipv6_hdr(skb)->nexthdr = proto;	/* no extension headers */
+}
+
+/* Lengths and checksums after a structure change, from scratch. */
+static void finish_full(struct sk_buff *skb, const struct svr_pkt *q)
+{
+	unsigned int l4len = skb->len - q->l4off;
+	void *l4 = skb->data + q->l4off;
+	__sum16 *check;
+	__wsum csum;
+
+	if (q->key.proto == IPPROTO_UDP) {
+		((struct udphdr *)l4)->len = htons(l4len);
+		check = &((struct udphdr *)l4)->check;
+	} else if (q->key.proto == IPPROTO_TCP) {
+		check = &((struct tcphdr *)l4)->check;
+	} else {
+		check = &((struct icmphdr *)l4)->checksum;
+	}
+	*check = 0;
+	csum = skb_checksum(skb, q->l4off, l4len, 0);
+	if (q->key.family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len);
+		if (q->key.proto == IPPROTO_ICMP)
+			*check = csum_fold(csum);
+		else
+			*check = csum_tcpudp_magic(iph->saddr, iph->daddr, l4len,
+						   q->key.proto, csum);
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		*check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, l4len,
+					 q->key.proto, csum);
+	}
+	if (q->key.proto == IPPROTO_UDP && !*check)
+		*check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/* ICMP echo -> UDP: a UDP header in front of the ICMP header (§16). */
+static int icmp_to_udp(struct sk_buff *skb, struct svr_pkt *q)
+{
+	struct udphdr *uh;
+
+	if (q->key.family == AF_INET6 && q->l4off != sizeof(struct ipv6hdr))
+		return -EINVAL;
+	if (skb_open(skb, q->l4off, SVR_UDP_HLEN))
+		return -ENOMEM;
+	uh = (struct udphdr *)(skb->data + q->l4off);
+	uh->source = q->key.sport;
+	uh->dest = q->key.dport;
+	uh->len = 0;
+	uh->check = 0;
+	set_proto(skb, q, IPPROTO_UDP);
+	q->key.proto = IPPROTO_UDP;
+	q->icmp_echo = false;
+	return 0;
+}
+
+/* UDP -> ICMP echo: drop the UDP header again. */
+static int udp_to_icmp(struct sk_buff *skb, struct svr_pkt *q, u8 proto)
+{
+	const struct icmphdr *ih;
+
+	if (q->key.family == AF_INET6 && q->l4off != sizeof(struct ipv6hdr))
+		return -EINVAL;
+	if (!pskb_may_pull(skb, q->l4off + SVR_UDP_HLEN + sizeof(*ih)) ||
+	    skb_close(skb, q->l4off, SVR_UDP_HLEN))
+		return -EINVAL;
+	set_proto(skb, q, proto);
+	ih = (const struct icmphdr *)(skb->data + q->l4off);
+	q->key.proto = proto;
+	q->icmp_echo = true;
+	q->key.sport = ih->un.echo.id;
+	q->key.dport = ih->un.echo.id;
+	return 0;
+}
+
+/* ---- metadata on the packet ---------------------------------------------- */
+
+static unsigned int md_off(const struct sk_buff *skb, const struct svr_pkt *q)
+{
+	return q->l4off + l4_hlen(skb, q);
+}
+
+static bool payload_has_cookie(struct sk_buff *skb, const struct svr_pkt *q)
+{
+	unsigned int off = md_off(skb, q);
+
+	return skb->len >= off + SVR_MD_HDR_LEN &&
+	       pskb_may_pull(skb, off + SVR_MD_HDR_LEN) &&
+	       svr_md_has_cookie(skb->data + off, SVR_MD_HDR_LEN);
+}
+
+static int md_insert(struct sk_buff *skb, const struct svr_pkt *q,
+		     const u8 *md, unsigned int len)
+{
+	unsigned int off = md_off(skb, q);
+
+	if (skb_open(skb, off, len))
+		return -ENOMEM;
+	memcpy(skb->data + off, md, len);
+	return 0;
+}
+
+/*
+ * Parse the metadata at the start of the payload into @md (metadata
+ * parsed in the clear: security policies come with the next layer). @md
+ * points into the packet: use it before md_strip().
+ */
+static enum svr_md_err md_peek(struct svr_net *sn, struct sk_buff *skb,
+			       const struct svr_pkt *q, struct svr_md *md)
+{
+	unsigned int off = md_off(skb, q), len;
+	enum svr_md_err err;
+	const u8 *b;
+
+	if (!pskb_may_pull(skb, off + SVR_MD_HDR_LEN))
+		return SVR_MD_ERR_TOO_SHORT;
+	b = skb->data + off;
+	len = (get_unaligned_be16(b + 8) & 0x0fff) + get_unaligned_be16(b + 10);
+	if (skb->len < off + len || !pskb_may_pull(skb, off + len))
+		return SVR_MD_ERR_PAYLOAD_LEN_OVERRUN;
+	err = svr_md_parse(skb->data + off, skb->len - off, md);
+	svr_stat_inc(sn, SVR_STAT_MD_ERR_BASE + err);
+	return err;
+}
+
+static int md_strip(struct sk_buff *skb, const struct svr_pkt *q,
+		    const struct svr_md *md)
+{
+	return skb_close(skb, md_off(skb, q), md->hdr.hl + md->hdr.pl);
+}
+
+static void ctx_put(struct svr_md_ctx *c, u8 family, u8 proto,
+		    const union svr_addr *sa, const union svr_addr *da,
+		    __be16 sport, __be16 dport)
+{
+	unsigned int alen = family == AF_INET ? 4 : 16;
+
+	c->family = family == AF_INET ? SVR_MD_AF_INET : SVR_MD_AF_INET6;
+	c->proto = proto;
+	memcpy(c->saddr, sa, alen);
+	memcpy(c->daddr, da, alen);
+	c->sport = ntohs(sport);
+	c->dport = ntohs(dport);
+}
+
+static void md_bytes(struct svr_md_bytes *b, const char *s)
+{
+	b->ptr = (const u8 *)s;
+	b->len = strlen(s);
+}
+
+/* The forward (ingress) or reverse (egress) metadata of @s into @buf. */
+static int md_build(struct svr_net *sn, struct svr_session *s, bool fwd,
+		    u8 *buf)
+{
+	const struct svr_vec *v = &s->vec;
+	struct svr_md_builder b;
+	const struct svr_router *rc;
+	struct svr_md md;
+
+	memset(&md, 0, sizeof(md));
+	if (fwd)
+		ctx_put(&md.fwd, v->inner_family, v->inner_proto,
+			&v->inner_saddr, &v->inner_daddr, v->inner_sport,
+			v->inner_dport);
+	else
+		ctx_put(&md.rev, v->inner_family, v->inner_proto,
+			&v->inner_daddr, &v->inner_saddr, v->inner_dport,
+			v->inner_sport);
+	if (s->tenant)
+		md_bytes(&md.tenant, s->tenant->name);
+	if (s->service)
+		md_bytes(&md.service, s->service->name);
+	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
+	rc = svr_router_get_rcu(sn);
+	md_bytes(&md.router, rc->name);
+	md_bytes(&md.path, v->path);
+	svr_md_build_init(&b, buf, SVR_MD_BUF);
+	if (fwd)
+		svr_md_build_forward(&b, &md);
+	else
+		svr_md_build_reverse(&b, &md);
+	return svr_md_build_finish(&b);
+}
+
+static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family);
+
+/* ---- the per-packet work --------------------------------------------------- */
+
+/*
+ * The packet of an SVR session, either direction: metadata and structure
+ * first, then the rewrite (destination, our own route lookup, source) and
+ * the checksums.
+ */
+unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
+			     const struct svr_pkt *p, struct svr_flow *f,
+			     struct svr_session *s)
+{
+	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
+		       (f->dir == SVR_DIR_FWD);
+	struct svr_vec *v = &s->vec;
+	const struct svr_rewrite *rw = &f->rw;
+	bool full = false, add_md = false;
+	struct svr_pkt q = *p;
+	u8 buf[SVR_MD_BUF];
+	int md_len = 0;
+
+	if (to_peer) {
+		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
+		if (s->role == SVR_SESSION_ROLE_INGRESS)
+			add_md = READ_ONCE(v->flags) & SVR_VEC_FWD_MD;
+		else
+			add_md = READ_ONCE(v->flags) & SVR_VEC_REV_MD;
+		if (add_md) {
+			md_len = md_build(sn, s, s->role == SVR_SESSION_ROLE_INGRESS,
+					  buf);
+			if (md_len < 0)
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		}
+		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
+			return svr_drop(sn, skb, SVR_DROP_GSO_MD);
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    (add_md || (v->flags & SVR_VEC_ICMP)) &&
+		    skb_checksum_help(skb))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		if (v->flags & SVR_VEC_ICMP) {
+			if (icmp_to_udp(skb, &q))
+				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
+			full = true;
+		}
+		if (!add_md && payload_has_cookie(skb, &q)) {
+			/* The payload looks like metadata: mark it (§3.1). */
+			md_len = svr_md_build_marker(buf, sizeof(buf));
+			svr_stat_inc(sn, SVR_STAT_MD_MARKER_ADDED);
+		}
+		if (md_len > 0) {
+			if (md_insert(skb, &q, buf, md_len))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			full = true;
+		}
+		if (add_md) {
+			v->md_sent++;
+			svr_stat_inc(sn, s->role == SVR_SESSION_ROLE_INGRESS ?
+				     SVR_STAT_MD_SENT_FWD : SVR_STAT_MD_SENT_REV);
+			if (s->role == SVR_SESSION_ROLE_EGRESS)
+				WRITE_ONCE(v->flags,
+					   v->flags | SVR_VEC_REV_MD_SENT);
+		}
+	} else {
+		/* From the peer: take metadata off, UDP back to ICMP. */
+		if (payload_has_cookie(skb, &q)) {
+			struct svr_md md;
+			enum svr_md_err err;
+
+			if (skb->ip_summed == CHECKSUM_PARTIAL &&
+			    skb_checksum_help(skb))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			err = md_peek(sn, skb, &q, &md);
+			if (err)
+				return svr_drop(sn, skb, SVR_DROP_MD_INVALID);
+			if (md_strip(skb, &q, &md))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			full = true;
+			if (md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN) {
+				v->md_rcvd++;
+				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
+			}
+			if (s->role == SVR_SESSION_ROLE_INGRESS &&
+			    (svr_md_has(&md, SVR_TLV_DISABLE_FWD_MD) ||
+			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
+			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
+				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
+		} else if (s->role == SVR_SESSION_ROLE_EGRESS &&
+			   (v->flags & SVR_VEC_REV_MD_SENT)) {
+			/* Its absence acknowledges our reverse metadata. */
+			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
+		}
+		if (v->flags & SVR_VEC_ICMP) {
+			if (skb->ip_summed == CHECKSUM_PARTIAL &&
+			    skb_checksum_help(skb))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			if (udp_to_icmp(skb, &q, v->inner_proto))
+				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
+			full = true;
+		}
+	}
+
+	if (svr_nat_apply(skb, &q, rw, SVR_RW_DADDR | SVR_RW_DPORT))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
+		if (svr_nat_apply(skb, &q, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		if (full)
+			finish_full(skb, &q);
+		svr_untrack(skb);
+		return svr_xmit_gateway(sn, skb, &q, &s->nh);
+	}
+	if (svr_route_input(skb, &q))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	if (svr_nat_apply(skb, &q, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (full)
+		finish_full(skb, &q);
+	svr_untrack(skb);
+	return NF_ACCEPT;
+}
+
+/* Has @peer a path that is up for @family? */
+bool svr_vec_path_up(struct svr_peer *peer, u8 family)
+{
+	return svr_path_pick(peer, family);
+}
+
+/* ---- session setup ------------------------------------------------------------ */
+
+/*
+ * The path to @peer with the lowest cost that is up, for @family (IPv6
+ * inner over IPv4 waypoints and back is not carried yet).
+ */
+static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family)
+{
+	const struct svr_path *path, *best = NULL;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (path->admin != SVR_ADMIN_UP || path->family != family)
+			continue;
+		if (!best || path->cost < best->cost)
+			best = path;
+	}
+	return best;
+}
+
+static struct net_device *svr_path_dev(struct net *net,
+				       const struct svr_path *path)
+{
+	struct net_device *dev = NULL;
+	struct dst_entry *dst;
+
+	if (path->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = path->remote.ip,
+			.saddr = path->local.ip,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		dst = &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = path->remote.ip6,
+			.saddr = path->local.ip6,
+		};
+
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return NULL;
+		}
+	}
+	dev = dst->dev;
+	dst_release(dst);
+	return dev;
+}
+
+/*
+ * Ingress: the path, the outer addresses and the egress device of a new
+ * session to @peer. The wayports are chosen when it is inserted.
+ */
+int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
+			  struct svr_session *s, struct svr_peer *peer,
+			  struct net_device **outp)
+{
+	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	const struct svr_path *path = svr_path_pick(peer, p->key.family);
+	struct svr_vec *v = &s->vec;
+	struct net_device *out;
+
+	if (!path)
+		return -ENETUNREACH;
+	out = svr_path_dev(sn->net, path);
+	if (!out)
+		return -ENETUNREACH;
+	if (!svr_peer_get(peer))
+		return -ENOENT;
+	s->nh.peer = peer;
+	s->role = SVR_SESSION_ROLE_INGRESS;
+	v->flags = SVR_VEC_FWD_MD;
+	if (p->icmp_echo)
+		v->flags |= SVR_VEC_ICMP;
+	v->inner_family = p->key.family;
+	v->inner_proto = p->key.proto;
+	v->inner_saddr = p->key.saddr;
+	v->inner_daddr = p->key.daddr;
+	v->inner_sport = p->key.sport;
+	v->inner_dport = p->key.dport;
+	strscpy(v->path, path->name[0] ? path->name : out->name,
+		sizeof(v->path));
+	v->port_lo = path->port_lo;
+	v->port_hi = path->port_hi;
+	fw->rw.saddr = path->local;
+	fw->rw.daddr = path->remote;
+	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	*outp = out;
+	return 0;
+}
+
+/*
+ * The outer protocol: ICMP echo travels as UDP. On the ingress the
+ * reverse flow arrives on the outer tuple; on the egress it arrives from
+ * the server as itself.
+ */
+void svr_vec_fix_reverse(struct svr_session *s)
+{
+	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
+
+	if (s->role == SVR_SESSION_ROLE_INGRESS) {
+		rk->proto = s->vec.flags & SVR_VEC_ICMP ? IPPROTO_UDP :
+			    s->vec.inner_proto;
+		rk->sport = s->flow[SVR_DIR_FWD].rw.dport;
+	} else {
+		rk->proto = s->vec.inner_proto;
+		if (s->vec.flags & SVR_VEC_ICMP) {
+			rk->sport = s->vec.inner_sport;
+			rk->dport = s->vec.inner_sport;
+		}
+	}
+}
+
+/*
+ * Insert an ingress session, choosing its wayports: an even one for us and
+ * an odd one for the peer, in the router's range or the path's (where the
+ * even/odd rule is dropped, §6.2).
+ */
+int svr_vec_insert(struct svr_net *sn, struct svr_session *s,
+		   const struct net_device *out)
+{
+	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
+	struct svr_vec *v = &s->vec;
+	bool parity = !v->port_lo;
+	u32 lo = v->port_lo, hi = v->port_hi, range;
+	int i, ret;
+
+	if (parity) {
+		const struct svr_router *rc = svr_router_get_rcu(sn);
+
+		lo = rc->wayport_lo;
+		hi = rc->wayport_hi;
+	}
+	range = hi - lo + 1;
+	for (i = 0; i < SVR_WAYPORT_TRIES; i++) {
+		u32 a = lo + get_random_u32_below(range);
+		u32 b = lo + get_random_u32_below(range);
+
+		if (parity) {
+			a = (a & ~1U) < lo ? (a | 1U) + 1 : a & ~1U;
+			b = (b | 1U) > hi ? (b | 1U) - 2 : b | 1U;
+		}
+		fw->rw.sport = htons(a);
+		fw->rw.dport = htons(b);
+		svr_dp_reverse(s, out);
+		ret = svr_session_insert(s);
+		if (ret != -EADDRINUSE)
+			return ret;
+		svr_stat_inc(sn, SVR_STAT_NAT_RETRY);
+	}
+	return -EADDRINUSE;
+}
+
+/* Checks of forward metadata that creates an egress session. */
+static enum svr_drop_reason svr_vec_admit(struct svr_net *sn,
+					  const struct svr_md *md,
+					  struct svr_first *fp,
+					  struct svr_peer **peerp)
+{
+	if (!(svr_md_has(md, SVR_TLV_FWD_CTX4) ||
+	      svr_md_has(md, SVR_TLV_FWD_CTX6)) ||
+	    !svr_md_has(md, SVR_TLV_SERVICE) || !svr_md_has(md, SVR_TLV_UUID) ||
+	    !svr_md_has(md, SVR_TLV_ROUTER))
+		return SVR_DROP_MD_NOT_FORWARD;
+	*peerp = svr_peer_find(sn, (const char *)md->router.ptr,
+			       md->router.len);
+	if (!*peerp)
+		return SVR_DROP_MD_UNKNOWN_PEER;
+	fp->tenant = NULL;
+	if (md->tenant.len) {
+		fp->tenant = svr_tenant_find(sn, (const char *)md->tenant.ptr,
+					     md->tenant.len);
+		if (!fp->tenant)
+			return SVR_DROP_MD_UNKNOWN_TENANT;
+	}
+	fp->svc = svr_service_find(sn, (const char *)md->service.ptr,
+				   md->service.len);
+	if (!fp->svc)
+		return SVR_DROP_MD_NO_SERVICE;
+	if (svr_service_access(fp->svc, fp->tenant) != SVR_ACCESS_ALLOW)
+		return SVR_DROP_MD_NOT_ALLOWED;
+	return SVR_DROP_NONE;
+}
+
+static void svr_vec_inner_from_md(struct svr_vec *v, const struct svr_md *md)
+{
+	const struct svr_md_ctx *c = &md->fwd;
+	unsigned int alen = c->family == SVR_MD_AF_INET ? 4 : 16;
+
+	v->inner_family = c->family == SVR_MD_AF_INET ? AF_INET : AF_INET6;
+	v->inner_proto = c->proto;
+	memset(&v->inner_saddr, 0, sizeof(v->inner_saddr));
+	memset(&v->inner_daddr, 0, sizeof(v->inner_daddr));
+	memcpy(&v->inner_saddr, c->saddr, alen);
+	memcpy(&v->inner_daddr, c->daddr, alen);
+	v->inner_sport = htons(c->sport);
+	v->inner_dport = htons(c->dport);
+}
+
+/*
+ * Egress: a packet to one of our waypoints that carries forward metadata
+ * and matches no session. Validate, restore the original packet, create the
+ * egress half of the session and forward it by the local route.
+ */
+unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct svr_pkt *p)
+{
+	struct svr_first fp = { 0 };
+	enum svr_drop_reason why;
+	struct net_device *out;
+	struct svr_session *s;
+	struct svr_peer *peer;
+	struct svr_flow *fw;
+	struct svr_pkt q = *p;
+	struct svr_md md;
+	struct svr_vec *v;
+	int ret;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (md_peek(sn, skb, &q, &md))
+		return svr_drop(sn, skb, SVR_DROP_MD_INVALID);
+	why = svr_vec_admit(sn, &md, &fp, &peer);
+	if (why)
+		return svr_drop(sn, skb, why);
+	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
+
+	s = svr_session_alloc(sn);
+	if (!s)
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	s->role = SVR_SESSION_ROLE_EGRESS;
+	memcpy(s->uuid, md.uuid, sizeof(s->uuid));
+	v = &s->vec;
+	v->flags = SVR_VEC_REV_MD;
+	v->md_rcvd = 1;
+	svr_vec_inner_from_md(v, &md);
+	if ((v->inner_proto == IPPROTO_ICMP ||
+	     v->inner_proto == IPPROTO_ICMPV6) && q.key.proto == IPPROTO_UDP)
+		v->flags |= SVR_VEC_ICMP;
+	if (md.path.len)
+		memcpy(v->path, md.path.ptr, min_t(size_t, md.path.len,
+						   sizeof(v->path) - 1));
+	fw = &s->flow[SVR_DIR_FWD];
+	fw->key = p->key;
+	fw->rw.saddr = v->inner_saddr;
+	fw->rw.daddr = v->inner_daddr;
+	fw->rw.sport = v->inner_sport;
+	fw->rw.dport = v->inner_dport;
+	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	if (!svr_peer_get(peer))
+		goto gone;
+	s->nh.peer = peer;
+	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
+		goto nomem;
+
+	/* The original packet, but for its source: route it, then that. */
+	if (v->flags & SVR_VEC_ICMP) {
+		if (udp_to_icmp(skb, &q, v->inner_proto))
+			goto malformed;
+	}
+	if (v->inner_family != q.key.family || q.key.proto != v->inner_proto)
+		goto malformed;
+	if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_DADDR | SVR_RW_DPORT))
+		goto nomem;
+	q.key.daddr = v->inner_daddr;
+	q.key.dport = v->inner_dport;
+	q.key.saddr = v->inner_saddr;
+	q.key.sport = v->inner_sport;
+
+	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh) ||
+	    fp.nh.type == SVR_NH_PEER) {
+		/* A transit router (egress, then ingress again) is not yet. */
+		why = SVR_DROP_NO_ROUTE;
+		goto drop;
+	}
+	s->nh.type = fp.nh.type;
+	s->nh.gw = fp.nh.gw;
+	s->nh.oif = fp.nh.oif;
+	ret = svr_first_egress(sn, skb, &q, &fp, s, &out);
+	if (ret) {
+		why = SVR_DROP_NO_ROUTE;
+		goto drop;
+	}
+	if (fp.tenant && !svr_tenant_get(fp.tenant))
+		goto gone;
+	s->tenant = fp.tenant;
+	if (!svr_service_get(fp.svc))
+		goto gone;
+	s->service = fp.svc;
+	s->svc_timeout = fp.svc->timeout;
+	/* Source NAT on the way to the server gives the session a port. */
+	ret = svr_insert_nat(sn, s, out, memcmp(&fw->rw.saddr, &v->inner_saddr,
+						sizeof(fw->rw.saddr)));
+	if (ret) {
+		why = ret == -ENOSPC ? SVR_DROP_TABLE_FULL :
+		      SVR_DROP_NAT_EXHAUSTED;
+		goto drop;
+	}
+	svr_stat_inc(sn, SVR_STAT_SESS_CREATED);
+	trace_svr_session_new(s);
+	svr_session_event(s, true, 0);
+	svr_session_seen(s, SVR_DIR_FWD, skb->len,
+			 q.key.proto == IPPROTO_TCP ?
+			 (const struct tcphdr *)(skb->data + q.l4off) : NULL);
+
+	if (s->nh.type == SVR_NH_GATEWAY) {
+		if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		finish_full(skb, &q);
+		svr_untrack(skb);
+		return svr_xmit_gateway(sn, skb, &q, &s->nh);
+	}
+	if (svr_route_input(skb, &q))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	finish_full(skb, &q);
+	svr_untrack(skb);
+	return NF_ACCEPT;
+
+malformed:
+	why = SVR_DROP_MALFORMED;
+	goto drop;
+nomem:
+	why = SVR_DROP_NOMEM;
+	goto drop;
+gone:
+	why = SVR_DROP_MD_NOT_ALLOWED;
+drop:
+	svr_session_free_unhashed(s);
+	return svr_drop(sn, skb, why);
+}
+
+/* Does this packet to a local address look like SVR metadata? */
+bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p)
+{
+	if (p->key.proto != IPPROTO_UDP && p->key.proto != IPPROTO_TCP)
+		return false;
+	return payload_has_cookie(skb, p);
+}

@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Secure Vector Routing between two routers: metadata on the first packets,
+# waypoints and wayports on the WAN, the fast lane after the handshake.
+#
+#   client ---lan--- rA ---wan--- rB ---srv--- server
+#   198.18.1.2       192.0.2.1    192.0.2.2    203.0.113.10
+#   2001:db8:1::2    2001:db8:ff::1 ::2        2001:db8:5::10
+source "$(dirname "$0")/lib.sh"
+trap cleanup_all_ns EXIT
+
+svr_load
+setup_ns cl rA rB sv
+
+link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" addr add "$5" dev "$2"
+	ip -n "$3" addr add "$6" dev "$4"
+	ip -n "$1" addr add "$7" dev "$2" nodad
+	ip -n "$3" addr add "$8" dev "$4" nodad
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
+link "$rA" wan "$rB" wan 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
+link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+ip -n "$cl" route add default via 198.18.1.1
+ip -n "$cl" -6 route add default via 2001:db8:1::1
+ip -n "$sv" route add default via 203.0.113.1
+ip -n "$sv" -6 route add default via 2001:db8:5::1
+for r in "$rA" "$rB"; do
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+done
+# Neither router knows the other's LANs: only SVR gets across.
+
+ip netns exec "$sv" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
+ip netns exec "$sv" socat TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR' &
+# UDP: answer each datagram with the sender's address and the data.
+ip netns exec "$sv" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 53))
+while True:
+    d, a = s.recvfrom(65535)
+    s.sendto(a[0].encode() + b"\n" + d, a)
+' &
+wait_listen "$sv" 80 && wait_listen "$sv" 53 udp || echo "# servers did not start"
+
+A() { svrctl -n "$rA" "$@"; }
+B() { svrctl -n "$rB" "$@"; }
+
+case_config() {
+	A router set name rA
+	A tenant add blue
+	A interface add lan tenant blue
+	A interface add wan
+	A service add web prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto tcp port 80 allow blue
+	A service add dns prefix 203.0.113.0/24 proto udp port 53 allow blue
+	A service add icmp prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto icmp allow blue
+	A peer add rB path 192.0.2.1 192.0.2.2 name wan0 path 2001:db8:ff::1 2001:db8:ff::2
+	for s in web dns icmp; do A route add $s via peer rB; done
+
+	B router set name rB
+	B tenant add blue
+	B interface add wan
+	B interface add srv
+	B service add web prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto tcp port 80 allow blue
+	B service add dns prefix 203.0.113.0/24 proto udp port 53 allow blue
+	B service add icmp prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto icmp allow blue
+	B peer add rA path 192.0.2.2 192.0.2.1 path 2001:db8:ff::2 2001:db8:ff::1
+	for s in web dns icmp; do B route add $s via fib; done
+}
+
+capture() { # start a capture of the WAN at rB
+	ip netns exec "$rB" tcpdump -i wan -U -w "$1" -s 0 udp or tcp >/dev/null 2>&1 &
+	cap_pid=$!
+	sleep 1
+}
+
+case_tcp() {
+	local out
+	out=$(echo hello | ip netns exec "$cl" timeout 20 socat -t 5 -T 10 - TCP4:203.0.113.10:80)
+	echo "$out"
+	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client"
+	assert_eq "$(echo "$out" | sed -n 2p)" hello "data back"
+}
+
+case_udp() {
+	local out
+	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
+	echo "$out"
+	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client"
+}
+
+case_ping() {
+	ip netns exec "$cl" ping -c 3 -i 0.3 -W 3 203.0.113.10
+}
+
+case_ipv6() {
+	assert_eq "$(ip netns exec "$cl" timeout 20 socat -T 10 - TCP6:[2001:db8:5::10]:80 </dev/null)" \
+		"[2001:0db8:0001:0000:0000:0000:0000:0002]" "tcp6: server sees"
+	ip netns exec "$cl" ping -6 -c 2 -i 0.3 -W 3 2001:db8:5::10 >/dev/null || fail "ping6"
+}
+
+case_same_session_both_routers() {
+	local ua ub
+	echo x | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=40000 >/dev/null
+	A session show service dns
+	B session show service dns
+	ua=$(A -j session show service dns | python3 -c 'import json,sys; print(sorted(s["uuid"] for s in json.load(sys.stdin))[0])')
+	ub=$(B -j session show service dns | python3 -c 'import json,sys; print(sorted(s["uuid"] for s in json.load(sys.stdin))[0])')
+	[ -n "$ua" ] || fail "no session on rA"
+	assert_eq "$ub" "$ua" "the same UUID on both routers"
+}
+
+case_wire() {
+	local pcap=/tmp/svr-wan.pcap
+	capture $pcap
+	echo wire-check | ip netns exec "$cl" timeout 20 socat -T 5 - TCP4:203.0.113.10:80 >/dev/null
+	sleep 1
+	kill $cap_pid; wait $cap_pid 2>/dev/null
+	svrctl decode $pcap | tee /tmp/svr-wan.txt
+	# Only waypoint addresses on the WAN, wayports in range.
+	grep -E '^#' /tmp/svr-wan.txt | grep -v '192\.0\.2\.[12]:[0-9]* -> 192\.0\.2\.[12]:' && fail "non-waypoint addresses"
+	grep -q 'tenant blue' /tmp/svr-wan.txt || fail "no tenant in the metadata"
+	grep -q 'service web' /tmp/svr-wan.txt || fail "no service in the metadata"
+	# Metadata on the first packet of each direction only.
+	[ "$(grep -c 'fwd-ctx\|forward' /tmp/svr-wan.txt)" -ge 1 ] || fail "no forward metadata"
+	return 0
+}
+
+case_counters() {
+	B stats | grep -E '^md_|drop_md' || true
+	assert_ge "$(svr_counter "$rA" md_sent_forward)" 1 "rA md_sent_forward"
+	assert_ge "$(svr_counter "$rB" md_sent_reverse)" 1 "rB md_sent_reverse"
+	assert_ge "$(svr_counter "$rB" md_received)" 1 "rB md_received"
+}
+
+case_missing_service_refused() {
+	local before
+	B service del dns
+	before=$(svr_counter "$rB" drop_md_no_service)
+	echo x | ip netns exec "$cl" timeout 10 socat -T 3 - UDP4:203.0.113.10:53,sourceport=41000 >/dev/null 2>&1
+	assert_ge "$(svr_counter "$rB" drop_md_no_service)" $((before + 1)) "drop_md_no_service"
+}
+
+ktap_header 9
+run_case "configure both routers" case_config
+run_case "TCP through SVR: server sees the client, data intact" case_tcp
+run_case "UDP through SVR" case_udp
+run_case "ping (ICMP echo as UDP) through SVR" case_ping
+run_case "IPv6 through SVR" case_ipv6
+run_case "the same session UUID on both routers" case_same_session_both_routers
+run_case "the WAN shows waypoints and metadata only on first packets" case_wire
+run_case "metadata counters" case_counters
+run_case "a router that lacks the service refuses and counts" case_missing_service_refused
+cleanup_all_ns
+svr_unload
+ktap_finish
