@@ -112,8 +112,10 @@ KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 DEB_OUT ?= $(CURDIR)/selftests/logs/deb
 PKG_VM_TIMEOUT ?= 1500
-# The files of a source copy: tracked or new, never build products.
-SVR_SRC_FILES = $(shell git ls-files -co --exclude-standard Kbuild kernel include)
+# The module's sources (without git: install-dkms also runs in a copy).
+SVR_SRC_FILES = Kbuild kernel/Kbuild $(filter-out %.mod.c,$(wildcard \
+	kernel/*.c kernel/*.h)) $(shell find include -name '*.h')
+# The files of a source copy for make deb: tracked or new, no build products.
 PKG_SRC_FILES = $(shell git ls-files -co --exclude-standard Kbuild Makefile \
 	LICENSE README.md dkms.conf kernel include userspace Documentation \
 	systemd completion debian)
