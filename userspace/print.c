@@ -48,7 +48,8 @@ static void json_escape(const char *s)
 
 static void json_key(const char *key)
 {
-	if (need_comma[depth])
+	/* Top-level values are separate documents (monitor: one a line). */
+	if (depth > 0 && need_comma[depth])
 		putchar(',');
 	need_comma[depth] = true;
 	if (key && depth > 0) {
