@@ -58,7 +58,7 @@ static void usage(FILE *f)
 		"                   route | session | stats | monitor | save | decode | version }\n"
 		"       OPTIONS := { -n NETNS | -j | -p | -o | -f FILE | -h | -V }\n"
 		"       -n NETNS  act in the named network namespace (/run/netns/NETNS)\n"
-		"       -j        JSON output; -p pretty JSON (same content)\n"
+		"       -j        JSON output; -p indented JSON (same content)\n"
 		"       -o        one line per object in show output\n"
 		"       -f FILE   run the commands in FILE (\"-\": stdin), one a line;\n"
 		"                 all lines are checked first, a refused line undoes the file\n"
@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 		return svrctl_err(EXIT_USAGE, "-f FILE takes no command on the command line (\"%s\")",
 				  argv[0]);
 	print_init(c.json);
+	print_set_pretty(c.pretty);
 	print_oneline = c.oneline;
 	ret = file ? batch_run(&c, file) : run_object(&c, argc, argv);
 	print_finish();
