@@ -207,6 +207,17 @@ undo_deletes_restore_keys() {
 	assert_eq "$(canon "$rB")" "$before" "state after undo"
 }
 
+forced_deletes_undone() {
+	# force removes references from other objects; undo puts them back.
+	local before
+	before=$(canon "$rC")
+	printf '%s\n' "tenant del blue force" "security del sp1 force" \
+		"peer del rB force" "tenant del red force" \
+		"route add web via peer nosuch" >"$TMP/force.conf"
+	svrctl -n "$rC" -f "$TMP/force.conf" 2>/dev/null && fail "file applied"
+	assert_eq "$(canon "$rC")" "$before" "state after undo"
+}
+
 # The two-router example of Documentation/admin-guide.md loads as written
 # (key files under $TMP instead of /etc/svr) and saves back identically.
 guide_example() {
@@ -238,12 +249,13 @@ guide_example() {
 		"$(svrctl -n "$gB" -o security show sp1 | awk '{print $NF}')" "fingerprints"
 }
 
-ktap_header 6
+ktap_header 7
 run_case "-f checks every line first; errors name FILE:LINE; exit 2, nothing applied" check_before_apply
 run_case "-f applies; save -> -f -> save is identical (keys as hex)" apply_and_save_roundtrip
 run_case "a line refused by the kernel undoes the whole file (every verb)" failing_batch_leaves_nothing
 run_case "2,000 services load with -f and save back identically" two_thousand_services
 run_case "undo re-creates deleted objects, with their keys" undo_deletes_restore_keys
+run_case "undo of forced deletes restores the references" forced_deletes_undone
 run_case "the admin guide's two-router example loads and saves back" guide_example
 cleanup_all_ns
 rm -rf "$TMP"
