@@ -26,9 +26,8 @@ static int do_decode(struct svrctl *c, int argc, char **argv);
 static int do_help(struct svrctl *c, int argc, char **argv);
 
 /*
- * The objects, in the order abbreviations are resolved ("s" is service).
- * .changes: the object has commands that change the configuration (the
- * check pass of -f parses them); the others run when their line is reached.
+ * The objects, in the order abbreviations are resolved ("s" is service);
+ * .help names the grammar help_object() prints.
  */
 static const struct svr_object objects[] = {
 	{ "router",	do_router,	"router" },
