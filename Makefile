@@ -78,3 +78,108 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	-$(MAKE) -C selftests/unit clean
+
+# ---- install, uninstall, Debian packages (issue 10, Documentation/install.md)
+# make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=...]
+#   svrctl to $(PREFIX)/sbin, svrctl.8 to $(PREFIX)/share/man/man8, the bash
+#   completion, the systemd units to /lib/systemd/system (their svrctl path
+#   rewritten to $(PREFIX)/sbin), the docs, and svr.ko with the kernel's
+#   modules_install into $(DESTDIR)/lib/modules/KVER/$(INSTALL_MOD_DIR) for the
+#   kernel of KDIR, unsigned: Debian's signing key is not in the headers;
+#   for Secure Boot use DKMS and its MOK key (INSTALL_MODULE=0 leaves the
+#   module out: the Debian packages build it with DKMS instead).
+# make install-dkms   the module's sources and dkms.conf to /usr/src/svr-VERSION
+#                     (then: dkms install svr/VERSION)
+# make uninstall      removes what install put there (not /etc/svr)
+# make deb            svr-dkms and svrctl .debs (dpkg-buildpackage -us -uc -b
+#                     in a copy of the tree) into $(DEB_OUT)
+# make check-packaging  make deb, then selftests/60-packaging.sh in a VM with
+#                     a writable root: dpkg -i, DKMS build, modprobe, units,
+#                     man page, completion, the demo from the installed files
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/svrctl
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= /lib/systemd/system
+DKMSDIR ?= /usr/src
+INSTALL_MODULE ?= 1
+INSTALL_MOD_DIR ?= extra
+INSTALL ?= install
+SVR_VERSION := $(shell sed -n 's/^\#define SVR_VERSION "\(.*\)"/\1/p' include/svr/version.h)
+# Debian's headers say 6.1.N in kernel.release; utsrelease.h has the name.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+DEB_OUT ?= $(CURDIR)/selftests/logs/deb
+PKG_VM_TIMEOUT ?= 1500
+# The module's sources (without git: install-dkms also runs in a copy).
+SVR_SRC_FILES = Kbuild kernel/Kbuild $(filter-out %.mod.c,$(wildcard \
+	kernel/*.c kernel/*.h)) $(shell find include -name '*.h')
+# The files of a source copy for make deb: tracked or new, no build products.
+PKG_SRC_FILES = $(shell git ls-files -co --exclude-standard Kbuild Makefile \
+	LICENSE README.md dkms.conf kernel include userspace Documentation \
+	systemd completion debian)
+
+.PHONY: install install-userspace install-module install-dkms uninstall \
+	deb check-packaging
+
+install: install-userspace $(if $(filter 1,$(INSTALL_MODULE)),install-module)
+
+install-userspace: svrctl
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 0755 userspace/svrctl $(DESTDIR)$(SBINDIR)/svrctl
+	$(INSTALL) -m 0644 Documentation/svrctl.8 $(DESTDIR)$(MANDIR)/man8/svrctl.8
+	$(INSTALL) -m 0644 completion/svrctl.bash $(DESTDIR)$(BASHCOMPDIR)/svrctl
+	for u in svr.service svr@.service; do \
+		sed -e 's,/usr/sbin/svrctl,$(SBINDIR)/svrctl,g' \
+		    -e 's,/usr/share/doc/svrctl,$(DOCDIR),g' systemd/$$u \
+			>$(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(INSTALL) -m 0644 $(wildcard Documentation/install.md \
+		Documentation/observability.md Documentation/admin-guide.md \
+		Documentation/wire-format.md) $(DESTDIR)$(DOCDIR)/
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= \
+		modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+install-dkms:
+	@test -n "$(SVR_VERSION)" || { echo "no SVR_VERSION in include/svr/version.h" >&2; exit 1; }
+	$(INSTALL) -d $(DESTDIR)$(DKMSDIR)/svr-$(SVR_VERSION)
+	tar -cf - $(SVR_SRC_FILES) dkms.conf LICENSE | \
+		tar -xf - -C $(DESTDIR)$(DKMSDIR)/svr-$(SVR_VERSION) --no-same-owner
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/svrctl $(DESTDIR)$(MANDIR)/man8/svrctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/svrctl \
+		$(DESTDIR)$(UNITDIR)/svr.service $(DESTDIR)$(UNITDIR)/svr@.service \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,install.md observability.md \
+			admin-guide.md wire-format.md)
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	$(if $(KVER),rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/kernel/svr.ko)
+	$(if $(DESTDIR)$(filter-out 1,$(INSTALL_MODULE)),,$(if $(KVER),depmod -a $(KVER)))
+	$(if $(SVR_VERSION),rm -rf $(DESTDIR)$(DKMSDIR)/svr-$(SVR_VERSION))
+
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version | sed 's/-[^-]*$$//'); \
+	test "$$v" = "$(SVR_VERSION)" || { echo "debian/changelog says $$v, include/svr/version.h $(SVR_VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/svr-$(SVR_VERSION)
+	tar -cf - $(PKG_SRC_FILES) | tar -xf - -C $(DEB_OUT)/svr-$(SVR_VERSION)
+	cd $(DEB_OUT)/svr-$(SVR_VERSION) && \
+		dpkg-buildpackage -us -uc -b >$(DEB_OUT)/build.log 2>&1 || \
+		{ tail -n 40 $(DEB_OUT)/build.log >&2; exit 1; }
+	@ls -1 $(DEB_OUT)/*.deb
+
+check-packaging: setup
+	@$(MAKE) --no-print-directory all deb
+	@start=$$(date +%s); \
+	selftests/vm-run --rw --timeout $(PKG_VM_TIMEOUT) \
+		--log selftests/logs/packaging-guest-kernel.log \
+		selftests/run-tests selftests/60-packaging.sh; rc=$$?; \
+	echo "# check-packaging: VM took $$(( $$(date +%s) - start ))s, exit $$rc"; \
+	exit $$rc

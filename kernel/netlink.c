@@ -677,30 +677,29 @@ static int svr_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return svr_dump_end(skb, ret);
 }
 
-static int svr_nl_route_dump_start(struct netlink_callback *cb)
+/*
+ * The service filter is resolved in the first dumpit call: an error from
+ * .start loses its extack on 6.1, one from dumpit reaches NLMSG_DONE.
+ */
+static int svr_nl_route_filter(struct netlink_callback *cb,
+			       struct svr_net *sn, struct svr_dump_ctx *ctx)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct svr_net *sn = svr_pernet(sock_net(cb->skb->sk));
 	struct nlattr *attr = info->attrs[SVR_A_ROUTE_SERVICE];
-	struct svr_dump_ctx *ctx = svr_dump_ctx(cb);
 	struct svr_service *svc;
 	char name[SVR_NAME_MAX];
-	int ret = 0;
 
-	svr_nl_dump_start(cb);
+	ctx->phase = 1;
 	if (!attr)
 		return 0;
 	nla_strscpy(name, attr, sizeof(name));
-	mutex_lock(&sn->cfg_lock);
 	svc = svr_service_find(sn, name, strlen(name));
-	if (svc) {
-		ctx->filter = svc->id;
-	} else {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attr, "unknown service");
-		ret = -ENOENT;
+	if (!svc) {
+		NL_SET_ERR_MSG(cb->extack, "unknown service");
+		return -ENOENT;
 	}
-	mutex_unlock(&sn->cfg_lock);
-	return ret;
+	ctx->filter = svc->id;
+	return 0;
 }
 
 static int svr_nl_route_dumpit(struct sk_buff *skb,
@@ -708,11 +707,15 @@ static int svr_nl_route_dumpit(struct sk_buff *skb,
 {
 	struct svr_net *sn = svr_pernet(sock_net(skb->sk));
 	struct svr_dump_ctx *ctx = svr_dump_ctx(cb);
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&sn->cfg_lock);
-	cb->seq = sn->cfg->gen;
-	ret = svr_dump_routes(skb, cb, sn->cfg, ctx);
+	if (!ctx->phase)
+		ret = svr_nl_route_filter(cb, sn, ctx);
+	if (!ret) {
+		cb->seq = sn->cfg->gen;
+		ret = svr_dump_routes(skb, cb, sn->cfg, ctx);
+	}
 	mutex_unlock(&sn->cfg_lock);
 	return svr_dump_end(skb, ret);
 }
@@ -3133,7 +3136,7 @@ static const struct genl_ops svr_genl_ops[] = {
 	SVR_OP_DO(SVR_CMD_ROUTE_DEL, svr_nl_route_del_doit, svr_route_policy,
 		  SVR_A_ROUTE_MAX, SVR_ADMIN),
 	SVR_OP_GET(SVR_CMD_ROUTE_GET, svr_nl_route_get_doit,
-		   svr_nl_route_dumpit, svr_nl_route_dump_start,
+		   svr_nl_route_dumpit, svr_nl_dump_start,
 		   svr_route_policy, SVR_A_ROUTE_MAX),
 
 	{

@@ -164,6 +164,9 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 		return;
 	}
 	s->dead = true;
+	/* A TCP session that ran out its post-RST/FIN timer closed. */
+	if (why == SVR_DEL_EXPIRED && s->state == SVR_SS_CLOSED)
+		why = SVR_DEL_TCP_CLOSED;
 	spin_unlock_bh(&s->lock);
 
 	for (i = 0; i < SVR_DIR_MAX; i++)

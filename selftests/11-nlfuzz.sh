@@ -6,6 +6,7 @@
 # some more without privileges; the module keeps working, unloads cleanly,
 # and the runner finds nothing in the kernel log.
 source "$(dirname "$0")/lib.sh"
+export PYTHONDONTWRITEBYTECODE=1
 trap cleanup_all_ns EXIT
 
 FUZZ="python3 $REPO/selftests/nlfuzz.py"

@@ -323,6 +323,14 @@ help_and_version() {
 	done
 	svrctl --help | grep -q '^Usage: svrctl' || fail "no usage"
 	svrctl help >/dev/null
+	# Every keyword of the grammar svrctl prints is in the man page.
+	local w missing= man
+	man=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$REPO/Documentation/svrctl.8")
+	for w in $(svrctl help | grep -E '^(svrctl |	)' |
+		   grep -oE '[a-z][a-z0-9.-]*[a-z0-9]' | sort -u); do
+		printf '%s\n' "$man" | grep -qwF -- "$w" || missing="$missing $w"
+	done
+	[ -z "$missing" ] || fail "not in svrctl.8:$missing"
 }
 
 ktap_header 14
@@ -338,7 +346,7 @@ run_case "kernel refusals: one line with the extack text, exit 1" kernel_errors
 run_case "deleting a tenant, policy or peer in use is refused unless forced" in_use_refused
 run_case "monitor: one line (or JSON object) per change" monitor_events
 run_case "session show/flush, stats (JSON)" sessions_and_stats
-run_case "help for every object" help_and_version
+run_case "help for every object, every keyword in the man page" help_and_version
 run_case "config disappears with the netns" bash -c "
 	source '$REPO/selftests/lib.sh'
 	ns=gone-\$\$

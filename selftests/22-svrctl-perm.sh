@@ -119,7 +119,7 @@ gone_with_netns() {
 	EOF
 	ip netns del "$ns"
 	ip netns add "$ns"
-	out=$(svrctl -n "$ns" save | grep -v '^#\|^router ')
+	out=$(svrctl -n "$ns" save | grep -v '^#\|^router ' || true)
 	ip netns del "$ns"
 	assert_eq "$out" "" "config after the netns was deleted and re-created"
 	# The module unloads cleanly with config in live namespaces.

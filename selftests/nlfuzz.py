@@ -117,9 +117,13 @@ def main(argv):
     nl.sk.settimeout(10)
     populate(nl)
     cmds = sorted(u.cmds.values())
+    reqs = [v for k, v in u.cmds.items() if not k.endswith("_ntf")]
     errors = {}
     for i in range(n):
-        cmd = rnd.choice(cmds + [0, max(cmds) + 1, 255])
+        if rnd.random() < 0.85:
+            cmd = rnd.choice(reqs)
+        else:
+            cmd = rnd.choice(cmds + [0, max(cmds) + 1, 255])
         name = u.cmd_name(cmd)
         payload = gen_attrs(rnd, u.cmd_set(name) if name in u.cmds else
                             "TENANT")
@@ -129,8 +133,11 @@ def main(argv):
         elif r < 0.35:
             payload = bytes(rnd.randrange(256) for _ in
                             range(rnd.randrange(64)))
-        flags = rnd.choice([NLM_F_ACK, NLM_F_ACK, NLM_F_DUMP,
-                            NLM_F_ACK | NLM_F_ECHO])
+        if name.endswith(("_get", "_save")) and rnd.random() < 0.5:
+            flags = NLM_F_DUMP
+        else:
+            flags = rnd.choice([NLM_F_ACK, NLM_F_ACK, NLM_F_ACK | NLM_F_ECHO,
+                                NLM_F_DUMP])
         try:
             nl.talk(nl.family, cmd, payload, flags,
                     version=rnd.choice([1, 1, 0, 2]))

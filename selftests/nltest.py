@@ -560,6 +560,85 @@ def save_order(nl):
     flush(nl)
 
 
+@case
+def unpriv_setup(nl):
+    """Run as root before unpriv_check (run as nobody)."""
+    flush(nl)
+    nl.do("security_new", {"name": "sp", "key": [
+        {"id": 5, "cipher_key": KEY16, "hmac_key": HKEY}]})
+    nl.do("tenant_new", {"name": "blue"})
+    nl.do("service_new", {"name": "s", "access": [{"tenant": "blue"}]})
+
+
+@case
+def unpriv_check(nl):
+    """Reads work without privileges and never show key bytes; every
+    change is refused with EPERM."""
+    for m in nl.dump("security_get") + nl.dump("config_save"):
+        for k in m.get("key", []):
+            check("cipher_key" not in k and "hmac_key" not in k,
+                  "key bytes shown to an unprivileged caller")
+            check("fingerprint" in k, "no fingerprint")
+    eq(nl.get("tenant_get", {"name": "blue"})["name"], "blue", "get")
+    nl.get("router_get", {})
+    nl.dump("route_get")
+    nl.dump("session_get")
+    for cmd, attrs in (("tenant_new", {"name": "red"}),
+                       ("tenant_set", {"name": "blue"}),
+                       ("tenant_del", {"name": "blue"}),
+                       ("router_set", {"name": "x"}),
+                       ("security_new", {"name": "x"}),
+                       ("security_set", {"name": "sp"}),
+                       ("security_del", {"name": "sp"}),
+                       ("service_new", {"name": "x"}),
+                       ("service_set", {"name": "s"}),
+                       ("service_del", {"name": "s"}),
+                       ("peer_new", {"name": "p"}),
+                       ("peer_set", {"name": "p"}),
+                       ("peer_del", {"name": "p"}),
+                       ("iface_new", {"name": "lo"}),
+                       ("iface_set", {"name": "lo"}),
+                       ("iface_del", {"name": "lo"}),
+                       ("route_new", {"service": "s", "type": 2}),
+                       ("route_del", {"service": "s", "type": 2}),
+                       ("session_del", {"uuid": b"\0" * 16}),
+                       ("session_flush", {})):
+        expect_err(nl, cmd, attrs, E.EPERM)
+
+
+@case
+def device_events(nl):
+    """A managed device goes away, comes back, is renamed."""
+    import subprocess
+
+    def ip(*args):
+        subprocess.run(("ip",) + args, check=True)
+
+    def ifindex(name):
+        return nl.get("iface_get", {"name": name})["ifindex"]
+
+    flush(nl)
+    ip("link", "add", "dum0", "type", "dummy")
+    nl.do("iface_new", {"name": "dum0"})
+    check(ifindex("dum0") > 0, "bound")
+    mon = Svr()
+    mon.join("config")
+    ip("link", "del", "dum0")
+    eq(ifindex("dum0"), 0, "unbound when the device goes away")
+    ip("link", "add", "dum0", "type", "dummy")
+    check(ifindex("dum0") > 0, "bound again")
+    ip("link", "set", "dum0", "name", "dum1")
+    eq(ifindex("dum0"), 0, "unbound after a rename")
+    nl.do("iface_new", {"name": "dum1"})
+    ip("link", "set", "dum1", "name", "dum0")
+    check(ifindex("dum0") > 0 and ifindex("dum1") == 0, "follows names")
+    got = [n["_cmd"] for n in mon.notifications(0.5)]
+    check(got.count("iface_change_ntf") >= 4, "change notifications: %s"
+          % got)
+    ip("link", "del", "dum0")
+    flush(nl)
+
+
 def main(argv):
     if not argv or argv[0] == "--list":
         print("\n".join(CASES))

@@ -680,7 +680,25 @@ struct snap_ctx {
 	struct req	*r;
 	uint8_t		cmd;	/* keep only messages of this command */
 	uint16_t	a_name;	/* ... and with this name (0: any) */
+	/* ... or that refer to r->name in a_name or in nest/member */
+	uint16_t	nest, member;
 };
+
+static bool refers(const struct nlmsghdr *nlh, uint16_t nest,
+		   uint16_t member, const char *name)
+{
+	const struct nlattr *a, *m;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != nest)
+			continue;
+		mnl_attr_for_each_nested(m, a)
+			if (mnl_attr_get_type(m) == member &&
+			    !strcmp(attr_str(m), name))
+				return true;
+	}
+	return false;
+}
 
 static int snap_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -690,8 +708,12 @@ static int snap_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (s->cmd && g->cmd != s->cmd)
 		return MNL_CB_OK;
-	if (s->a_name) {
-		if (svr_nl_parse(nlh, tb, s->a_name) || !tb[s->a_name] ||
+	if (s->nest) {
+		if (!refers(nlh, s->nest, s->member, s->r->name))
+			return MNL_CB_OK;
+	} else if (s->a_name) {
+		if (s->a_name >= 64 || svr_nl_parse(nlh, tb, s->a_name) ||
+		    !tb[s->a_name] ||
 		    strcmp(attr_str(tb[s->a_name]), s->r->name))
 			return MNL_CB_OK;
 	}
@@ -711,26 +733,80 @@ static struct nlmsghdr *msg_new(uint8_t cmd, uint16_t flags, char *buf)
 	return nlh;
 }
 
+struct snap_ctx;
+static int snap_dump(struct svrctl *c, struct req *r, uint8_t cmd,
+		     uint16_t flags, uint16_t a_name, struct snap_ctx *s);
+
 /* Dump (or get) @cmd into the snapshot of @r, keeping what @s selects. */
 static int snap_talk(struct svrctl *c, struct req *r, uint8_t cmd,
 		     uint16_t flags, uint16_t a_name, uint8_t keep,
 		     uint16_t keep_name)
 {
-	static char buf[1024];
 	struct snap_ctx s = { .r = r, .cmd = keep, .a_name = keep_name };
+
+	return snap_dump(c, r, cmd, flags, a_name, &s);
+}
+
+static int snap_dump(struct svrctl *c, struct req *r, uint8_t cmd,
+		     uint16_t flags, uint16_t a_name, struct snap_ctx *s)
+{
+	static char buf[1024];
 	struct nlmsghdr *nlh = msg_new(cmd, flags, buf);
+	unsigned int had = r->nsnap;
 	int ret;
 
 	if (a_name)
 		mnl_attr_put_strz(nlh, a_name, r->name);
 	do {
-		ret = send_msg(c, nlh, snap_cb, &s);
+		ret = send_msg(c, nlh, snap_cb, s);
 		if (ret == -EINTR) {	/* dump raced with a change: redo */
-			while (r->nsnap)
+			while (r->nsnap > had)
 				free(r->snap[--r->nsnap]);
 		}
 	} while (ret == -EINTR);
 	return ret == -ENOENT ? 0 : ret;
+}
+
+/* The objects that refer to @r's object, which a forced delete changes. */
+static int snap_refs(struct svrctl *c, struct req *r)
+{
+	struct snap_ctx s = { .r = r };
+	int ret = 0;
+
+	switch (r->od->id) {
+	case OBJ_TENANT:
+		s.cmd = SVR_CMD_IFACE_GET;
+		s.a_name = SVR_A_IFACE_TENANT;
+		ret = snap_dump(c, r, s.cmd, NLM_F_DUMP, 0, &s);
+		s.cmd = SVR_CMD_SERVICE_GET;
+		s.nest = SVR_A_SERVICE_ACCESS;
+		s.member = SVR_A_ACCESS_TENANT;
+		break;
+	case OBJ_SECURITY:
+		s.cmd = SVR_CMD_PEER_GET;
+		s.a_name = SVR_A_PEER_SECURITY;
+		ret = snap_dump(c, r, s.cmd, NLM_F_DUMP, 0, &s);
+		s.cmd = SVR_CMD_SERVICE_GET;
+		s.a_name = SVR_A_SERVICE_SECURITY;
+		break;
+	case OBJ_PEER:
+		s.cmd = SVR_CMD_ROUTE_GET;
+		s.a_name = SVR_A_ROUTE_PEER;
+		break;
+	default:
+		return 0;
+	}
+	return ret ? ret : snap_dump(c, r, s.cmd, NLM_F_DUMP, 0, &s);
+}
+
+static bool req_has_attr(const struct req *r, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, r->nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == type)
+			return true;
+	return false;
 }
 
 int req_snapshot(struct svrctl *c, struct req *r)
@@ -752,17 +828,22 @@ int req_snapshot(struct svrctl *c, struct req *r)
 				 SVR_A_ROUTE_SERVICE, 0, 0);
 	case OBJ_SECURITY:
 		/* Only CONFIG_SAVE returns key bytes, needed to restore. */
-		return snap_talk(c, r, SVR_CMD_CONFIG_SAVE, NLM_F_DUMP, 0,
-				 SVR_CMD_SECURITY_GET, SVR_A_SECURITY_NAME);
+		ret = snap_talk(c, r, SVR_CMD_CONFIG_SAVE, NLM_F_DUMP, 0,
+				SVR_CMD_SECURITY_GET, SVR_A_SECURITY_NAME);
+		break;
 	default:
+		ret = snap_talk(c, r, od->cmd_get, 0, od->a_name, 0, 0);
 		break;
 	}
-	ret = snap_talk(c, r, od->cmd_get, 0, od->a_name, 0, 0);
-	if (ret)
+	if (ret || !r->nsnap || cmd != od->cmd_del)
 		return ret;
-	if (od->id == OBJ_SERVICE && cmd == od->cmd_del && r->nsnap)
+	/* What goes with the object: a service's routes; with force, the
+	 * references from other objects. */
+	if (od->id == OBJ_SERVICE)
 		return snap_talk(c, r, SVR_CMD_ROUTE_GET, NLM_F_DUMP,
 				 SVR_A_ROUTE_SERVICE, 0, 0);
+	if (od->a_force && req_has_attr(r, od->a_force))
+		return snap_refs(c, r);
 	return 0;
 }
 
@@ -913,6 +994,59 @@ static int undo_scalars(struct svrctl *c, struct req *r, char *buf)
 	return any ? undo_send(c, nlh) : 0;
 }
 
+/*
+ * Put back what a delete took along: a route (of a deleted service, or via
+ * a force-deleted peer), an interface's tenant, a service's access entries
+ * or security policy, a peer's security policy.
+ */
+static int undo_ref(struct svrctl *c, struct req *r,
+		    const struct nlmsghdr *snap, char *buf)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(snap);
+	const struct svr_objdesc *ro = obj_by_cmd(g->cmd);
+	const struct nlattr *tb[64], *a;
+	struct nlmsghdr *nlh;
+
+	if (!ro || ro->max >= 64 || svr_nl_parse(snap, tb, ro->max))
+		return 0;
+	if (ro->id == OBJ_ROUTE)
+		return undo_send(c, new_from_reply(ro, SVR_CMD_ROUTE_NEW, snap,
+						   buf));
+	nlh = msg_new(ro->cmd_set, 0, buf);
+	mnl_attr_put_strz(nlh, ro->a_name, attr_str(tb[ro->a_name]));
+	switch (ro->id) {
+	case OBJ_IFACE:
+		mnl_attr_put_strz(nlh, SVR_A_IFACE_TENANT, r->name);
+		break;
+	case OBJ_PEER:
+		mnl_attr_put_strz(nlh, SVR_A_PEER_SECURITY, r->name);
+		break;
+	case OBJ_SERVICE:
+		if (r->od->id == OBJ_SECURITY) {
+			mnl_attr_put_strz(nlh, SVR_A_SERVICE_SECURITY, r->name);
+			break;
+		}
+		mnl_attr_put_u8(nlh, SVR_A_SERVICE_OP, SVR_OP_ADD);
+		mnl_attr_for_each(a, snap, GENL_HDRLEN) {
+			const struct nlattr *m;
+			bool match = false;
+
+			if (mnl_attr_get_type(a) != SVR_A_SERVICE_ACCESS)
+				continue;
+			mnl_attr_for_each_nested(m, a)
+				if (mnl_attr_get_type(m) == SVR_A_ACCESS_TENANT &&
+				    !strcmp(attr_str(m), r->name))
+					match = true;
+			if (match)
+				copy_nest(nlh, a, 0);
+		}
+		break;
+	default:
+		return 0;
+	}
+	return undo_send(c, nlh);
+}
+
 int req_undo(struct svrctl *c, struct req *r)
 {
 	static char buf[SVR_MSG_SIZE_MAX];
@@ -964,8 +1098,7 @@ int req_undo(struct svrctl *c, struct req *r)
 		ret = undo_send(c, new_from_reply(od, od->cmd_new, r->snap[0],
 						  buf));
 		for (i = 1; !ret && i < r->nsnap; i++)
-			ret = undo_send(c, new_from_reply(&svr_objs[OBJ_ROUTE],
-					SVR_CMD_ROUTE_NEW, r->snap[i], buf));
+			ret = undo_ref(c, r, r->snap[i], buf);
 		return ret;
 	}
 	/* SET: parts by the inverse operation, then the scalars. */

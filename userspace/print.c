@@ -11,6 +11,7 @@
 enum { MAX_DEPTH = 32 };
 
 static bool json;
+static bool pretty;
 static int depth;
 static bool need_comma[MAX_DEPTH];
 
@@ -19,6 +20,18 @@ void print_init(bool j)
 	json = j;
 	depth = 0;
 	need_comma[0] = false;
+}
+
+void print_set_pretty(bool p)
+{
+	pretty = p;
+}
+
+static void indent(int d)
+{
+	putchar('\n');
+	while (d-- > 0)
+		fputs("  ", stdout);
 }
 
 bool print_is_json(void)
@@ -48,12 +61,15 @@ static void json_escape(const char *s)
 
 static void json_key(const char *key)
 {
-	if (need_comma[depth])
+	/* Top-level values are separate documents (monitor: one a line). */
+	if (depth > 0 && need_comma[depth])
 		putchar(',');
 	need_comma[depth] = true;
+	if (pretty && depth > 0)
+		indent(depth);
 	if (key && depth > 0) {
 		json_escape(key);
-		putchar(':');
+		fputs(pretty ? ": " : ":", stdout);
 	}
 }
 
@@ -72,6 +88,8 @@ static void json_close(char c)
 {
 	if (!json)
 		return;
+	if (pretty && depth > 0 && need_comma[depth])
+		indent(depth - 1);
 	putchar(c);
 	if (depth > 0)
 		depth--;

@@ -17,6 +17,8 @@ enum output_type {
 };
 
 void print_init(bool json);
+/* -p: indented JSON, same content. */
+void print_set_pretty(bool pretty);
 bool print_is_json(void);
 void print_finish(void);
 

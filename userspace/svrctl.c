@@ -26,9 +26,8 @@ static int do_decode(struct svrctl *c, int argc, char **argv);
 static int do_help(struct svrctl *c, int argc, char **argv);
 
 /*
- * The objects, in the order abbreviations are resolved ("s" is service).
- * .changes: the object has commands that change the configuration (the
- * check pass of -f parses them); the others run when their line is reached.
+ * The objects, in the order abbreviations are resolved ("s" is service);
+ * .help names the grammar help_object() prints.
  */
 static const struct svr_object objects[] = {
 	{ "router",	do_router,	"router" },
@@ -58,7 +57,7 @@ static void usage(FILE *f)
 		"                   route | session | stats | monitor | save | decode | version }\n"
 		"       OPTIONS := { -n NETNS | -j | -p | -o | -f FILE | -h | -V }\n"
 		"       -n NETNS  act in the named network namespace (/run/netns/NETNS)\n"
-		"       -j        JSON output; -p pretty JSON (same content)\n"
+		"       -j        JSON output; -p indented JSON (same content)\n"
 		"       -o        one line per object in show output\n"
 		"       -f FILE   run the commands in FILE (\"-\": stdin), one a line;\n"
 		"                 all lines are checked first, a refused line undoes the file\n"
@@ -277,6 +276,7 @@ int main(int argc, char **argv)
 		return svrctl_err(EXIT_USAGE, "-f FILE takes no command on the command line (\"%s\")",
 				  argv[0]);
 	print_init(c.json);
+	print_set_pretty(c.pretty);
 	print_oneline = c.oneline;
 	ret = file ? batch_run(&c, file) : run_object(&c, argc, argv);
 	print_finish();

@@ -1,0 +1,280 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Debian packages, installed like on a router: dpkg -i svr-dkms and
+# svrctl (DKMS builds svr.ko for the running kernel in the guest), modprobe,
+# the installed svrctl, save | -f - round trip, the systemd units (verified,
+# and their commands run as systemd would), the man page, the bash
+# completion, the demo from the installed files, make install/uninstall
+# with DESTDIR, and dpkg --purge.
+#
+# Needs a writable root and the .debs built on the host: `make
+# check-packaging` does both (make deb, then vm-run --rw). In the ordinary
+# read-only `make check` guest the whole test is skipped.
+source "$(dirname "$0")/lib.sh"
+trap cleanup_all_ns EXIT
+
+DEB_DIR=${SVR_DEB_DIR:-$REPO/selftests/logs/deb}
+KVER=$(uname -r)
+SVRCTL=/usr/sbin/svrctl
+DKMS_KO=/lib/modules/$KVER/updates/dkms/svr.ko
+UNITS=/lib/systemd/system
+TMP=$(mktemp -d)
+VERSION=$(sed -n 's/^#define SVR_VERSION "\(.*\)"/\1/p' "$REPO/include/svr/version.h")
+SYSPATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+ready=
+if ! touch /usr/.svr-rw-probe 2>/dev/null; then
+	ready="read-only root (run make check-packaging: vm-run --rw)"
+elif ! ls "$DEB_DIR"/svr-dkms_*_all.deb "$DEB_DIR"/svrctl_*_amd64.deb >/dev/null 2>&1; then
+	ready="no .debs in $DEB_DIR (run make deb on the host)"
+fi
+rm -f /usr/.svr-rw-probe 2>/dev/null
+if [ -n "$ready" ]; then
+	echo "TAP version 13"
+	echo "1..0 # SKIP $ready"
+	exit $ksft_skip
+fi
+
+S() { "$SVRCTL" -n "$r1" "$@"; }
+
+install_debs() {
+	local t0 rc
+	svr_unload
+	# The man-db trigger rebuilds the index: slow under TCG, not tested here.
+	rm -f /var/lib/man-db/auto-update
+	t0=$(date +%s)
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB_DIR"/svr-dkms_*_all.deb \
+		"$DEB_DIR"/svrctl_*_amd64.deb >"$TMP/dpkg.log" 2>&1 && rc=0 || rc=$?
+	echo "dpkg -i (with the DKMS build) took $(( $(date +%s) - t0 ))s"
+	if [ $rc != 0 ]; then
+		tail -n 40 "$TMP/dpkg.log"
+		cat /var/lib/dkms/svr/*/build/make.log 2>/dev/null | tail -n 40
+		fail "dpkg -i exited with $rc"
+	fi
+	for p in svr-dkms svrctl; do
+		assert_eq "$(dpkg-query -W -f='${Status} ${Version}' $p)" \
+			"install ok installed $VERSION-1" "$p"
+	done
+}
+
+dkms_status() {
+	local st
+	st=$(dkms status svr)
+	echo "$st"
+	echo "$st" | grep -qE "^svr/$VERSION, $KVER, [^:]+: installed" ||
+		fail "svr/$VERSION is not installed for $KVER"
+	[ -f "$DKMS_KO" ] || fail "no $DKMS_KO"
+}
+
+modprobe_dkms() {
+	svr_unload
+	assert_eq "$(modinfo -n svr)" "$DKMS_KO" "modinfo -n svr"
+	assert_eq "$(modinfo -F version svr)" "$VERSION" "module version"
+	modprobe svr
+	svr_loaded || fail "svr not loaded after modprobe"
+	assert_eq "$(cat /sys/module/svr/srcversion)" "$(modinfo -F srcversion "$DKMS_KO")" \
+		"loaded module is the DKMS one"
+	[ -r /proc/net/svr/stats ] || fail "no /proc/net/svr/stats"
+}
+
+svrctl_version() {
+	local out
+	assert_eq "$(PATH=$SYSPATH command -v svrctl)" "$SVRCTL" "svrctl on the system PATH"
+	out=$("$SVRCTL" version)
+	echo "$out"
+	echo "$out" | grep -q "svrctl $VERSION" || fail "svrctl version"
+	echo "$out" | grep -q "svr.ko $VERSION" || fail "module version via svrctl"
+	assert_eq "$("$SVRCTL" -V)" "svrctl $VERSION" "svrctl -V"
+}
+
+K256=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+H256=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000
+
+save_roundtrip() {
+	svr_modprobe svr
+	ip -n "$r1" link add lan0 type veth peer name lan0p
+	S -f - <<-EOF
+	router set name r1 udp-timeout 120
+	tenant add blue prefix 198.18.1.0/24 dev lan0
+	tenant add red prefix 198.18.9.0/24
+	security add sp1 cipher aes-cbc-256 hmac sha256-128
+	security key add sp1 7 cipher-key hex:$K256 hmac-key hex:$H256
+	interface add lan0 tenant blue
+	peer add rB security sp1 path 192.0.2.1 192.0.2.2 cost 10
+	peer add rC
+	service add web prefix 198.18.2.0/24 proto tcp port 80,443 allow blue deny red
+	route add web via peer rB
+	EOF
+	S save >"$TMP/r1.conf"
+	"$SVRCTL" -n "$r2" -f - <"$TMP/r1.conf"
+	"$SVRCTL" -n "$r2" save >"$TMP/r2.conf"
+	diff <(sort "$TMP/r1.conf") <(sort "$TMP/r2.conf") ||
+		fail "save | svrctl -f - | save differs"
+	grep -q "^security key add sp1 7 " "$TMP/r2.conf" || fail "keys not saved"
+	wc -l <"$TMP/r1.conf"
+}
+
+units_verify() {
+	local u
+	for u in svr.service svr@.service; do
+		[ -f "$UNITS/$u" ] || fail "$u not installed"
+	done
+	# Enabled by the package: the saved configuration is applied at boot.
+	[ -L /etc/systemd/system/multi-user.target.wants/svr.service ] ||
+		fail "svr.service not enabled"
+	systemd-analyze verify "$UNITS/svr.service" 2>&1 | tee "$TMP/verify.log"
+	mkdir -p "$TMP/units"
+	cp "$UNITS/svr@.service" "$TMP/units/svr@blue.service"
+	SYSTEMD_UNIT_PATH="$TMP/units:" systemd-analyze verify svr@blue.service 2>&1 |
+		tee -a "$TMP/verify.log"
+	[ ! -s "$TMP/verify.log" ] || fail "systemd-analyze verify complained"
+}
+
+# unit_run UNIT KEY [INSTANCE]: run the unit's KEY= command lines (ExecStart,
+# ExecStop) as systemd would (no systemd in the guest), %i substituted.
+unit_run() {
+	local line
+	grep "^$2=" "$UNITS/$1" | sed -e "s/^$2=//" -e "s/%[iI]/${3:-}/g" |
+		while IFS= read -r line; do
+			echo "+ $line"
+			eval "$line" || exit 1
+		done
+}
+
+units_apply() {
+	umask 077
+	S save >"/etc/svr/$r1.conf"
+	printf 'tenant add boot-blue prefix 203.0.113.0/24\n' >/etc/svr/svr.conf
+	umask 022
+	cp "/etc/svr/$r1.conf" "$TMP/expect.conf"
+	unit_run svr.service ExecStop
+	svr_loaded && fail "svr.service ExecStop left svr loaded"
+	unit_run svr.service ExecStart
+	svr_loaded || fail "svr.service did not load svr"
+	"$SVRCTL" tenant show | grep -q boot-blue || fail "/etc/svr/svr.conf not applied"
+	unit_run svr@.service ExecStart "$r1"
+	S save >"$TMP/got.conf"
+	diff <(sort "$TMP/expect.conf") <(sort "$TMP/got.conf") ||
+		fail "svr@$r1 did not restore /etc/svr/$r1.conf"
+	rm -f /etc/svr/svr.conf
+	unit_run svr.service ExecStop
+	unit_run svr.service ExecStart
+	assert_eq "$("$SVRCTL" -j tenant show)" "[]" "no svr.conf: empty configuration"
+}
+
+man_page() {
+	local page warn
+	page=$(man -w svrctl)
+	assert_eq "$page" /usr/share/man/man8/svrctl.8.gz "man -w svrctl"
+	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	[ -z "$warn" ] || fail "man warnings: $warn"
+	MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q 'svrctl' || fail "man page empty"
+}
+
+completion() {
+	svr_modprobe svr
+	"$SVRCTL" -n "$r1" -j tenant show | grep -q '"blue"' ||
+		S -f "/etc/svr/$r1.conf"
+	PATH=$SYSPATH bash --norc -c '
+		r1=$1
+		. /usr/share/bash-completion/bash_completion
+		# Loaded on demand from the completions directory.
+		_completion_loader svrctl
+		complete -p svrctl | grep -q _svrctl || { echo "not loaded"; exit 1; }
+		comp() {
+			COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+			read -ra COMP_WORDS <<<"$1"
+			[[ "$1" == *" " ]] && COMP_WORDS+=("")
+			COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+			COMPREPLY=()
+			_svrctl svrctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+			echo "${COMPREPLY[*]}"
+		}
+		sorted() { printf "%s\n" $1 | sort | tr "\n" " "; }
+		check() { # want line (names in any order)
+			local got; got=$(comp "$2")
+			echo "\"$2\" -> $got"
+			[ "$(sorted "$got")" = "$(sorted "$1")" ] ||
+				{ echo "FAIL: expected \"$1\""; bad=1; }
+		}
+		bad=0
+		check "tenant" "svrctl te"
+		check "service security session stats save" "svrctl s"
+		check "add set del prefix show help" "svrctl -n $r1 tenant "
+		check "blue red" "svrctl -n $r1 tenant show "
+		check "blue" "svrctl -n $r1 t del b"
+		check "rB rC" "svrctl -n $r1 peer del "
+		check "web" "svrctl -n $r1 route add "
+		check "peer gateway fib host" "svrctl -n $r1 route add web via "
+		check "rB rC" "svrctl -n $r1 route add web via peer "
+		check "blue red global" "svrctl -n $r1 service set web allow "
+		check "sp1" "svrctl -n $r1 security key add "
+		check "tcp udp icmp any" "svrctl service add x proto "
+		check "$r1" "svrctl -n $r1"
+		exit $bad
+	' - "$r1"
+}
+
+demo_installed() {
+	local out
+	svr_modprobe svr
+	# The demo with the installed svrctl in place of the tree's (a private
+	# mount namespace: the shared tree is not touched) and the DKMS module.
+	out=$(SVR_KO=$DKMS_KO unshare -m sh -c \
+		'mount --bind "$1" "$2/userspace/svrctl" && exec bash "$2/selftests/demo.sh"' \
+		- "$SVRCTL" "$REPO" 2>&1) || { echo "$out" | tail -n 30; fail "demo failed"; }
+	echo "$out" | tail -n 5
+	echo "$out" | grep -q "svr.ko $VERSION" || fail "demo did not use the DKMS module"
+}
+
+make_install() {
+	local src=$DEB_DIR/svr-$VERSION d=$TMP/destdir left
+	[ -x "$src/userspace/svrctl" ] || fail "no built tree in $src"
+	make -s -C "$src" --no-print-directory install INSTALL_MODULE=0 \
+		DESTDIR="$d" PREFIX=/usr/local
+	(cd "$d" && find . -type f | sort)
+	for f in usr/local/sbin/svrctl usr/local/share/man/man8/svrctl.8 \
+		 usr/local/share/bash-completion/completions/svrctl \
+		 lib/systemd/system/svr.service lib/systemd/system/svr@.service \
+		 usr/local/share/doc/svrctl/install.md; do
+		[ -f "$d/$f" ] || fail "make install: no $f"
+	done
+	grep -q '^ExecStart=/usr/local/sbin/svrctl -n %i' "$d/lib/systemd/system/svr@.service" ||
+		fail "units not rewritten for PREFIX"
+	make -s -C "$src" --no-print-directory uninstall INSTALL_MODULE=0 \
+		DESTDIR="$d" PREFIX=/usr/local
+	left=$(cd "$d" && find . -type f)
+	[ -z "$left" ] || fail "make uninstall left: $left"
+}
+
+purge() {
+	svr_unload
+	dpkg --purge svrctl svr-dkms >"$TMP/purge.log" 2>&1 ||
+		{ cat "$TMP/purge.log"; fail "dpkg --purge"; }
+	[ -z "$(dkms status svr)" ] || fail "dkms still knows svr: $(dkms status svr)"
+	[ ! -e "$DKMS_KO" ] || fail "$DKMS_KO left behind"
+	[ ! -e /usr/src/svr-$VERSION ] || fail "/usr/src/svr-$VERSION left behind"
+	[ ! -e "$SVRCTL" ] || fail "$SVRCTL left behind"
+	[ ! -e /etc/systemd/system/multi-user.target.wants/svr.service ] ||
+		fail "svr.service still enabled after purge"
+	modinfo svr >/dev/null 2>&1 && fail "modinfo still finds svr"
+	return 0
+}
+
+setup_ns r1 r2
+ktap_header 12
+run_case "dpkg -i svr-dkms svrctl (DKMS builds svr.ko)" install_debs
+run_case "dkms status: svr installed for the running kernel" dkms_status
+run_case "modprobe svr loads the DKMS module" modprobe_dkms
+run_case "installed svrctl version" svrctl_version
+run_case "svrctl save | svrctl -f - round trip" save_roundtrip
+run_case "systemd-analyze verify svr.service svr@.service" units_verify
+run_case "svr.service and svr@NETNS apply /etc/svr" units_apply
+run_case "man -l svrctl.8 without warnings" man_page
+run_case "bash completion: objects, keywords, configured names" completion
+run_case "demo from the installed files" demo_installed
+run_case "make install/uninstall DESTDIR PREFIX" make_install
+run_case "dpkg --purge removes the module and the tool" purge
+rm -rf "$TMP"
+ktap_finish
