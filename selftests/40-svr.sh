@@ -10,67 +10,10 @@
 source "$(dirname "$0")/lib.sh"
 trap cleanup_all_ns EXIT
 
-svr_load
-setup_ns cl rA rB sv
+source "$(dirname "$0")/topo.sh"
+topo_two_routers
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
-link "$rA" wan "$rB" wan 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
-ip -n "$cl" route add default via 198.18.1.1
-ip -n "$cl" -6 route add default via 2001:db8:1::1
-ip -n "$sv" route add default via 203.0.113.1
-ip -n "$sv" -6 route add default via 2001:db8:5::1
-for r in "$rA" "$rB"; do
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-done
-# Neither router knows the other's LANs: only SVR gets across.
-
-ip netns exec "$sv" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
-ip netns exec "$sv" socat TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR' &
-# UDP: answer each datagram with the sender's address and the data.
-ip netns exec "$sv" python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 53))
-while True:
-    d, a = s.recvfrom(65535)
-    s.sendto(a[0].encode() + b"\n" + d, a)
-' &
-wait_listen "$sv" 80 && wait_listen "$sv" 53 udp || echo "# servers did not start"
-
-A() { svrctl -n "$rA" "$@"; }
-B() { svrctl -n "$rB" "$@"; }
-
-case_config() {
-	A router set name rA
-	A tenant add blue
-	A interface add lan tenant blue
-	A interface add wan
-	A service add web prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto tcp port 80 allow blue
-	A service add dns prefix 203.0.113.0/24 proto udp port 53 allow blue
-	A service add icmp prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto icmp allow blue
-	A peer add rB path 192.0.2.1 192.0.2.2 name wan0 path 2001:db8:ff::1 2001:db8:ff::2
-	for s in web dns icmp; do A route add $s via peer rB; done
-
-	B router set name rB
-	B tenant add blue
-	B interface add wan
-	B interface add srv
-	B service add web prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto tcp port 80 allow blue
-	B service add dns prefix 203.0.113.0/24 proto udp port 53 allow blue
-	B service add icmp prefix 203.0.113.0/24 prefix 2001:db8:5::/64 proto icmp allow blue
-	B peer add rA path 192.0.2.2 192.0.2.1 path 2001:db8:ff::2 2001:db8:ff::1
-	for s in web dns icmp; do B route add $s via fib; done
-}
+case_config() { topo_two_routers_config; }
 
 capture() { # start a capture of the WAN at rB
 	ip netns exec "$rB" tcpdump -i wan -U -w "$1" -s 0 udp or tcp >/dev/null 2>&1 &
