@@ -329,6 +329,13 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			if (md_insert(skb, &q, buf, md_len))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
+			/*
+			 * A first packet that fitted the client's path may not
+			 * fit with metadata: let IPv4 fragment it on the WAN;
+			 * the egress reassembles before svr sees it.
+			 */
+			if (q.key.family == AF_INET)
+				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
 		}
 		if (add_md) {
 			v->md_sent++;

@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SVR between two routers, the hard cases: lost first packets, a first
+# packet too big to carry metadata, a payload that looks like metadata,
+# many sessions at once.
+#
+#   client ---lan--- rA ---wan--- rB ---srv--- server   (selftests/topo.sh)
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/topo.sh"
+trap cleanup_all_ns EXIT
+
+topo_two_routers
+topo_two_routers_config >/dev/null
+
+# An nftables table on rB's WAN that drops what the case asks for, before
+# svr (priority -400 < svr's -250).
+lossy() { # nft rule body
+	ip netns exec "$rB" nft -f - <<NFT
+table inet lossy
+delete table inet lossy
+table inet lossy {
+	chain pre {
+		type filter hook prerouting priority -400;
+		$1
+	}
+	chain out {
+		type filter hook postrouting priority 0;
+		$2
+	}
+}
+NFT
+}
+lossy_off() { ip netns exec "$rB" nft delete table inet lossy 2>/dev/null; true; }
+
+tcp_echo() { # payload -> what came back (client address line, then echo)
+	echo "$1" | ip netns exec "$cl" timeout 40 socat -t 10 -T 20 - TCP4:203.0.113.10:80
+}
+
+case_first_forward_lost() {
+	local out
+	# Drop the first packet that carries metadata into rB.
+	lossy 'iifname "wan" @ih,0,64 0x4c48dbc6ddf6670c limit rate 1/hour burst 1 packets counter drop' ''
+	out=$(tcp_echo first-lost)
+	ip netns exec "$rB" nft list table inet lossy | grep -q 'packets 1 ' || fail "nothing was dropped"
+	lossy_off
+	assert_eq "$(echo "$out" | sed -n 2p)" first-lost "data after a lost SYN"
+}
+
+case_first_reply_lost() {
+	local out
+	# Drop the first reply that carries metadata out of rB.
+	lossy '' 'oifname "wan" @ih,0,64 0x4c48dbc6ddf6670c limit rate 1/hour burst 1 packets counter drop'
+	out=$(tcp_echo reply-lost)
+	ip netns exec "$rB" nft list table inet lossy | grep -q 'packets 1 ' || fail "nothing was dropped"
+	lossy_off
+	assert_eq "$(echo "$out" | sed -n 2p)" reply-lost "data after a lost SYN-ACK"
+}
+
+case_big_first_udp() {
+	local got
+	# 1472 bytes of payload fill a 1500-byte packet: metadata on top.
+	got=$(ip netns exec "$cl" python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(10)
+data = bytes(range(256)) * 5 + bytes(192)
+assert len(data) == 1472
+for attempt in range(3):  # UDP: the application retries
+    s.sendto(data, ("203.0.113.10", 53))
+    try:
+        reply, _ = s.recvfrom(65535)
+        break
+    except socket.timeout:
+        continue
+print("ok" if reply.split(b"\n", 1)[1] == data else "corrupt")
+PY
+)
+	assert_eq "$got" ok "1472-byte datagram through SVR"
+}
+
+case_bulk_tcp() {
+	local sum_in sum_out
+	head -c 3000000 /dev/urandom >/tmp/bulk.in
+	sum_in=$(sha256sum </tmp/bulk.in)
+	sum_out=$(ip netns exec "$cl" timeout 120 socat -t 10 -T 60 - TCP4:203.0.113.10:80 </tmp/bulk.in |
+		tail -c 3000000 | sha256sum)
+	assert_eq "$sum_out" "$sum_in" "3 MB echoed intact"
+}
+
+case_cookie_payload() {
+	local got
+	got=$(ip netns exec "$cl" python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(10)
+data = bytes.fromhex("4c48dbc6ddf6670c100c0000") + b"looks like metadata"
+for i in range(3):  # the first carries metadata, the others not
+    s.sendto(data, ("203.0.113.10", 53))
+    reply, _ = s.recvfrom(65535)
+    if reply.split(b"\n", 1)[1] != data:
+        print("corrupt", i)
+        raise SystemExit
+print("ok")
+PY
+)
+	assert_eq "$got" ok "cookie-looking payloads arrive unchanged"
+	assert_ge "$(svr_counter "$rA" md_markers_added)" 1 "markers added by rA"
+}
+
+case_1000_sessions() {
+	local got
+	got=$(ip netns exec "$cl" python3 - <<'PY'
+import select, socket, time
+socks = []
+for i in range(1000):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setblocking(False)
+    s.sendto(b"s%d" % i, ("203.0.113.10", 53))
+    socks.append(s)
+    if i % 50 == 49:
+        time.sleep(0.05)
+pending = set(socks)
+deadline = time.time() + 60
+while pending and time.time() < deadline:
+    r, _, _ = select.select(list(pending), [], [], 1)
+    for s in r:
+        s.recv(100)
+        pending.discard(s)
+print(1000 - len(pending))
+PY
+)
+	assert_eq "$got" 1000 "answers"
+	assert_ge "$(A -j session show service dns | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1000 "sessions on rA"
+	assert_ge "$(B -j session show service dns | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1000 "sessions on rB"
+}
+
+ktap_header 6
+run_case "the first forward packet lost: the session still comes up" case_first_forward_lost
+run_case "the first reply lost: the session still comes up" case_first_reply_lost
+run_case "a 1472-byte UDP first packet gets through" case_big_first_udp
+run_case "bulk TCP with full-size segments, data intact" case_bulk_tcp
+run_case "a payload that starts with the cookie arrives unchanged" case_cookie_payload
+run_case "1,000 concurrent sessions" case_1000_sessions
+cleanup_all_ns
+svr_unload
+ktap_finish
