@@ -262,7 +262,12 @@ _svrctl()
 
 	local _svrctl_ns= _svrctl_cmd=${words[0]} obj= i w
 	local -a args=()
-	command -v "$_svrctl_cmd" >/dev/null 2>&1 || _svrctl_cmd=svrctl
+	# /usr/sbin is not on a user's PATH on Debian; reading needs no privilege.
+	if ! command -v "$_svrctl_cmd" >/dev/null 2>&1; then
+		for _svrctl_cmd in svrctl /usr/sbin/svrctl /usr/local/sbin/svrctl; do
+			command -v "$_svrctl_cmd" >/dev/null 2>&1 && break
+		done
+	fi
 
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}

@@ -16,6 +16,7 @@ trap 'cleanup_all_ns; rm -rf "$T"' EXIT
 FLOWS="python3 $REPO/selftests/flows.py"
 
 svr_load || exit $ksft_skip
+{ time python3 $REPO/selftests/flows.py --help >/dev/null; } 2>&1 | grep real | sed 's/^/# python start: /'
 setup_ns r c1 c2 srv
 
 link() { # ns1 dev1 ns2 dev2 v4a v4b v6a v6b
@@ -369,32 +370,34 @@ case_tracepoints() {
 		echo "$out" | grep -q "svr_session_delete: .*reason=$why" ||
 			fail "svr_session_delete (reason $why)"
 	done
-	echo "$out" | grep -q "svr_fib_miss: tenant=blue dst=198.51.100.7" || fail "svr_fib_miss"
+	echo "$out" | grep -q "svr_fib_miss: tenant=blue dst=::ffff:198.51.100.7 proto=1" || fail "svr_fib_miss"
 	echo "$out" | grep -q "svr_drop: dev=lan1 .*reason=drop_fib_miss" || fail "svr_drop (fib miss)"
 	echo "$out" | grep -q "svr_drop: dev=lan1 .*reason=drop_table_full" || fail "svr_drop (table full)"
 }
 
+T0=$(date +%s)
+tcase() { echo "at $(( $(date +%s) - T0 )) s"; "$@"; }
 ktap_header 18
-run_case "configure the router" case_config
+run_case "configure the router" tcase case_config
 trace_on
 svrctl -n "$r" -j monitor sessions >"$MON" 2>"$T/monitor.err" &
 monpid=$!
-run_case "TCP, UDP and ping flows, svrctl monitor sees them" case_start_flows
-run_case "TCP (v4, v6): both FINs end the session within the closing timeout" case_tcp_fin
-run_case "TCP: one FIN: gone after tcp-close-timeout" case_tcp_half_close
-run_case "TCP (v4, v6): RST ends the session in about 1 s" case_tcp_rst
-run_case "TCP (v4, v6): never established (SYN only): gone after 10 s" case_tcp_syn_only
-run_case "TCP: idle established session, service timeout 3 s" case_tcp_idle
-run_case "UDP (v4, v6): service timeout 3 s" case_udp_expiry
-run_case "ICMP echo (v4, v6): icmp-timeout" case_icmp_expiry
-run_case "a reply after its session expired is dropped (v4, v6)" case_reply_after_expiry
-run_case "svrctl session flush (all, by service)" case_flush
-run_case "svrctl session del UUID" case_del_uuid
-run_case "table full: refused and counted, existing sessions work" case_table_full
-run_case "revocation: allow list, service, interface" case_revoke
-run_case "svrctl monitor prints session events" case_monitor
-run_case "/proc/net/svr/sessions" case_proc
-run_case "tracepoints fire (new, delete with reasons, drop, fib miss)" case_tracepoints
+run_case "TCP, UDP and ping flows, svrctl monitor sees them" tcase case_start_flows
+run_case "TCP (v4, v6): both FINs end the session within the closing timeout" tcase case_tcp_fin
+run_case "TCP: one FIN: gone after tcp-close-timeout" tcase case_tcp_half_close
+run_case "TCP (v4, v6): RST ends the session in about 1 s" tcase case_tcp_rst
+run_case "TCP (v4, v6): never established (SYN only): gone after 10 s" tcase case_tcp_syn_only
+run_case "TCP: idle established session, service timeout 3 s" tcase case_tcp_idle
+run_case "UDP (v4, v6): service timeout 3 s" tcase case_udp_expiry
+run_case "ICMP echo (v4, v6): icmp-timeout" tcase case_icmp_expiry
+run_case "a reply after its session expired is dropped (v4, v6)" tcase case_reply_after_expiry
+run_case "svrctl session flush (all, by service)" tcase case_flush
+run_case "svrctl session del UUID" tcase case_del_uuid
+run_case "table full: refused and counted, existing sessions work" tcase case_table_full
+run_case "revocation: allow list, service, interface" tcase case_revoke
+run_case "svrctl monitor prints session events" tcase case_monitor
+run_case "/proc/net/svr/sessions" tcase case_proc
+run_case "tracepoints fire (new, delete with reasons, drop, fib miss)" tcase case_tracepoints
 kill $monpid 2>/dev/null
 cleanup_all_ns
 svr_unload

@@ -63,6 +63,8 @@ nsessions() { ip netns exec "$r" cat /proc/net/svr/sessions | wc -l; }
 delta() { echo $(( $(svr_counter "$r" "$1") - $2 )); }
 now_ms() { date +%s%3N; }
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+# Every drop counter, summed.
+drops() { ip netns exec "$r" awk '$1 ~ /^drop_/ { n += $2 } END { print n }' /proc/net/svr/stats; }
 
 case_config() {
 	R tenant add blue
@@ -79,9 +81,10 @@ case_config() {
 }
 
 case_10k_sessions() {
-	local created deleted slab0 slab1 t0 t1 n
+	local created deleted slab0 slab1 t0 t1 n d
 	R session flush
 	created=$(svr_counter "$r" sessions_created)
+	d=$(drops)
 	slab0=$(slab_kb)
 	t0=$(now_ms)
 	# One datagram from each of 10,000 source ports, each answered.
@@ -97,6 +100,8 @@ case_10k_sessions() {
 	assert_eq "$n" 10000 "/proc/net/svr/sessions lines"
 	assert_eq "$(R -j session show | jq length)" 10000 "svrctl -j session show"
 	assert_eq "$(delta sessions_created "$created")" 10000 "sessions_created"
+	# Not one packet lost on the way (a busy table must not refuse).
+	assert_eq "$(( $(drops) - d ))" 0 "drops while creating 10,000 sessions"
 	# All at once in the table: the first is still there.
 	ip netns exec "$r" grep -q " fwd 198.18.1.2:20000>" /proc/net/svr/sessions ||
 		fail "the first session is gone already"
@@ -298,16 +303,18 @@ EOF
 	return 0
 }
 
+T0=$(date +%s)
+tcase() { echo "at $(( $(date +%s) - T0 )) s"; "$@"; }
 ktap_header 9
-run_case "configure the router" case_config
-run_case "10,000 concurrent sessions all answer" case_10k_sessions
-run_case "10,000 sessions all expire" case_10k_expire
-run_case "10,000 services: loaded, first packet answered, latency" case_10k_services
-run_case "GRO/TSO and checksum offload on: bulk TCP, integrity" case_offload on
-run_case "GRO/TSO and checksum offload off: bulk TCP, integrity" case_offload off
-run_case "the router's own traffic is untouched" case_router_own_traffic
-run_case "unmanaged interfaces are untouched" case_unmanaged
-run_case "coexists with nf_conntrack and an nftables ruleset" case_conntrack
+run_case "configure the router" tcase case_config
+run_case "10,000 concurrent sessions all answer" tcase case_10k_sessions
+run_case "10,000 sessions all expire" tcase case_10k_expire
+run_case "10,000 services: loaded, first packet answered, latency" tcase case_10k_services
+run_case "GRO/TSO and checksum offload on: bulk TCP, integrity" tcase case_offload on
+run_case "GRO/TSO and checksum offload off: bulk TCP, integrity" tcase case_offload off
+run_case "the router's own traffic is untouched" tcase case_router_own_traffic
+run_case "unmanaged interfaces are untouched" tcase case_unmanaged
+run_case "coexists with nf_conntrack and an nftables ruleset" tcase case_conntrack
 cleanup_all_ns
 svr_unload
 ktap_finish

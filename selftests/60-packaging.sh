@@ -228,6 +228,26 @@ demo_installed() {
 	echo "$out" | grep -q "svr.ko $VERSION" || fail "demo did not use the DKMS module"
 }
 
+# The textfile-collector script of Documentation/observability.md, as
+# printed there, against the live module.
+prometheus_recipe() {
+	local doc=$REPO/Documentation/observability.md out=$TMP/prom
+	svr_modprobe svr
+	awk '/^# \/usr\/local\/sbin\/svr-prom/ { on = 1 } on && /^```/ { exit }
+	     on { print }' "$doc" >"$TMP/svr-prom"
+	[ -s "$TMP/svr-prom" ] || fail "no svr-prom script in $doc"
+	mkdir -p "$out"
+	PATH=$SYSPATH sh "$TMP/svr-prom" "$out"
+	grep -E '^svr_pkt_prerouting_total\{netns="init"\} [0-9]+$' "$out/svr.prom" ||
+		fail "no init-netns counter"
+	grep -E "^svr_drops_total\{netns=\"$r1\",reason=\"fib_miss\"\} [0-9]+\$" "$out/svr.prom" ||
+		fail "no per-netns drop counter"
+	# One TYPE line per metric, before its samples.
+	assert_eq "$(grep -c '^# TYPE svr_drops_total counter$' "$out/svr.prom")" 1 "TYPE lines"
+	awk '/^# TYPE/ { t[$3] = 1; next } { n = $1; sub(/\{.*/, "", n); if (!(n in t)) exit 1 }' \
+		"$out/svr.prom" || fail "a sample before its TYPE line"
+}
+
 make_install() {
 	local src=$DEB_DIR/svr-$VERSION d=$TMP/destdir left
 	[ -x "$src/userspace/svrctl" ] || fail "no built tree in $src"
@@ -273,7 +293,7 @@ case_timed() {
 	echo "# $2: $(( $(date +%s) - t0 ))s"
 }
 
-ktap_header 12
+ktap_header 13
 case_timed "dpkg -i svr-dkms svrctl (DKMS builds svr.ko)" install_debs
 case_timed "dkms status: svr installed for the running kernel" dkms_status
 case_timed "modprobe svr loads the DKMS module" modprobe_dkms
@@ -284,6 +304,7 @@ case_timed "svr.service and svr@NETNS apply /etc/svr" units_apply
 case_timed "man -l svrctl.8 without warnings" man_page
 case_timed "bash completion: objects, keywords, configured names" completion
 case_timed "demo from the installed files" demo_installed
+case_timed "Prometheus textfile recipe of observability.md" prometheus_recipe
 case_timed "make install/uninstall DESTDIR PREFIX" make_install
 case_timed "dpkg --purge removes the module and the tool" purge
 rm -rf "$TMP"
