@@ -23,7 +23,7 @@ capture() { # start a capture of the WAN at rB
 
 case_tcp() {
 	local out
-	out=$(echo hello | ip netns exec "$cl" timeout 20 socat -t 5 -T 10 - TCP4:203.0.113.10:80)
+	out=$(echo hello | ip netns exec "$cl" timeout 90 socat -t 30 -T 60 - TCP4:203.0.113.10:80)
 	echo "$out"
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client"
 	assert_eq "$(echo "$out" | sed -n 2p)" hello "data back"

@@ -34,7 +34,7 @@ NFT
 lossy_off() { ip netns exec "$rB" nft delete table inet lossy 2>/dev/null; true; }
 
 tcp_echo() { # payload -> what came back (client address line, then echo)
-	echo "$1" | ip netns exec "$cl" timeout 40 socat -t 10 -T 20 - TCP4:203.0.113.10:80
+	echo "$1" | ip netns exec "$cl" timeout 90 socat -t 30 -T 60 - TCP4:203.0.113.10:80
 }
 
 case_first_forward_lost() {

@@ -24,7 +24,7 @@ cap=$!
 sleep 1
 
 step "TCP: the server answers with the address it sees, then echoes"
-echo "hello over SVR" | ip netns exec "$cl" socat -t 5 -T 10 - TCP4:203.0.113.10:80
+echo "hello over SVR" | ip netns exec "$cl" socat -t 30 -T 60 - TCP4:203.0.113.10:80
 step "UDP"
 echo "a datagram" | ip netns exec "$cl" socat -T 5 - UDP4:203.0.113.10:53
 step "ping (ICMP echo travels as UDP between the routers)"
