@@ -396,6 +396,7 @@ struct svr_key *svr_key_alloc(void)
 
 void svr_key_free(struct svr_key *key)
 {
+	svr_crypto_key_free(key);
 	kfree_sensitive(key);
 }
 
@@ -526,10 +527,18 @@ int svr_key_link(struct svr_net *sn, struct svr_security *sec,
 {
 	int ret;
 
-	ret = rhashtable_lookup_insert_fast(&sn->cfg->keys, &key->hnode,
-					    svr_key_params);
+	/* Transforms are keyed now, never on the packet path (crypto.c). */
+	ret = svr_crypto_key_init(key);
 	if (ret)
 		return ret;
+	key->added = jiffies;
+	ret = rhashtable_lookup_insert_fast(&sn->cfg->keys, &key->hnode,
+					    svr_key_params);
+	if (ret) {
+		svr_crypto_key_free(key);
+		return ret;
+	}
+	svr_crypto_log_drivers(sec, key);
 	key->policy = sec;
 	list_add_tail_rcu(&key->list, &sec->keys);
 	sec->n_keys++;

@@ -21,6 +21,8 @@
 #include <linux/rhashtable-types.h>
 #include <uapi/linux/svr.h>
 
+#include "crypto.h"
+
 struct svr_net;
 
 union svr_addr {
@@ -78,6 +80,8 @@ struct svr_key {
 	u8			hmac_key_len;	/* 0 or 32 */
 	u8			hmac_key[SVR_HMAC_KEY_LEN];
 	u8			fingerprint[SVR_FINGERPRINT_LEN];
+	unsigned long		added;		/* jiffies, when linked */
+	struct svr_key_crypto	crypto;		/* crypto.c, set before linking */
 	struct rcu_head		rcu;
 };
 
@@ -89,6 +93,7 @@ struct svr_security {
 	u8			cipher;		/* enum svr_cipher */
 	u8			hmac;		/* enum svr_hmac */
 	u8			hmac_mode;	/* enum svr_hmac_mode */
+	bool			drivers_logged;	/* crypto.c (cfg_lock) */
 	u32			n_keys;
 	u64			id;
 	struct rcu_head		rcu;

@@ -33,7 +33,16 @@
 	FN(MD_UNKNOWN_PEER,	"drop_md_unknown_peer")			\
 	FN(MD_UNKNOWN_TENANT,	"drop_md_unknown_tenant")		\
 	FN(MD_NO_SERVICE,	"drop_md_no_service")			\
-	FN(MD_NOT_ALLOWED,	"drop_md_not_allowed")
+	FN(MD_NOT_ALLOWED,	"drop_md_not_allowed")			\
+	FN(HMAC_SHORT,		"drop_hmac_short")			\
+	FN(HMAC_BAD,		"drop_hmac_bad")			\
+	FN(SEC_UNKNOWN_KEY,	"drop_sec_unknown_key")			\
+	FN(SEC_WRONG_POLICY,	"drop_sec_wrong_policy")		\
+	FN(SEC_MISSING,		"drop_sec_missing")			\
+	FN(SEC_NO_KEY,		"drop_sec_no_key")			\
+	FN(MD_DECRYPT,		"drop_md_decrypt")			\
+	FN(CRYPTO,		"drop_crypto_error")			\
+	FN(GSO_SEGMENT,		"drop_gso_segment")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -50,7 +59,13 @@
 	FN(MD_SENT_FWD,		"md_sent_forward")			\
 	FN(MD_SENT_REV,		"md_sent_reverse")			\
 	FN(MD_RCVD,		"md_received")				\
-	FN(MD_MARKER_ADDED,	"md_markers_added")
+	FN(MD_MARKER_ADDED,	"md_markers_added")			\
+	FN(HMAC_ADDED,		"hmac_added")				\
+	FN(HMAC_VERIFIED,	"hmac_verified")			\
+	FN(MD_ENCRYPTED,	"md_encrypted")				\
+	FN(MD_DECRYPTED,	"md_decrypted")				\
+	FN(GSO_SEGMENTED,	"gso_segmented")			\
+	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

@@ -30,12 +30,14 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
+#include <net/tcp.h>
 #include <svr/metadata.h>
 
 #include "svr.h"
 #include "config.h"
 #include "datapath.h"
 #include "nat.h"
+#include "crypto.h"
 #include "session.h"
 #include "svr_trace.h"
 
@@ -193,26 +195,75 @@ static int md_insert(struct sk_buff *skb, const struct svr_pkt *q,
 }
 
 /*
- * Parse the metadata at the start of the payload into @md (metadata
- * parsed in the clear: security policies come with the next layer). @md
- * points into the packet: use it before md_strip().
+ * Parse the metadata at the start of the payload into @md, decrypting its
+ * payload section in place when the clear security ID (TLV 16) names a
+ * key whose policy encrypts metadata (§16: IV + AES-CBC, PKCS#7). *@keyp
+ * is that key, or NULL without TLV 16; the caller checks that it belongs
+ * to the peer's policy. @md points into the packet: use it before
+ * md_strip(). Any HMAC trailer has been verified and removed before.
  */
-static enum svr_md_err md_peek(struct svr_net *sn, struct sk_buff *skb,
-			       const struct svr_pkt *q, struct svr_md *md)
+static enum svr_drop_reason md_peek(struct svr_net *sn, struct sk_buff *skb,
+				    const struct svr_pkt *q, struct svr_md *md,
+				    struct svr_key **keyp)
 {
 	unsigned int off = md_off(skb, q), len;
 	enum svr_md_err err;
-	const u8 *b;
+	struct svr_key *key = NULL;
+	u8 *b;
 
-	if (!pskb_may_pull(skb, off + SVR_MD_HDR_LEN))
-		return SVR_MD_ERR_TOO_SHORT;
+	*keyp = NULL;
+	if (!pskb_may_pull(skb, off + SVR_MD_HDR_LEN)) {
+		err = SVR_MD_ERR_TOO_SHORT;
+		goto bad;
+	}
 	b = skb->data + off;
 	len = (get_unaligned_be16(b + 8) & 0x0fff) + get_unaligned_be16(b + 10);
-	if (skb->len < off + len || !pskb_may_pull(skb, off + len))
-		return SVR_MD_ERR_PAYLOAD_LEN_OVERRUN;
-	err = svr_md_parse(skb->data + off, skb->len - off, md);
+	if (skb->len < off + len || !pskb_may_pull(skb, off + len)) {
+		err = SVR_MD_ERR_PAYLOAD_LEN_OVERRUN;
+		goto bad;
+	}
+	if (skb_ensure_writable(skb, off + len))
+		return SVR_DROP_NOMEM;
+	b = skb->data + off;
+	err = svr_md_parse_header(b, skb->len - off, md);
+	if (err)
+		goto bad;
+	if (svr_md_has(md, SVR_TLV_SECURITY_ID)) {
+		key = svr_key_lookup(sn, md->security_id);
+		if (!key)
+			return SVR_DROP_SEC_UNKNOWN_KEY;
+		*keyp = key;
+	}
+	if (key && key->crypto.aes &&
+	    READ_ONCE(key->policy->cipher) != SVR_CIPHER_NONE) {
+		u8 *iv = b + md->hdr.hl, *ct = iv + SVR_MD_IV_LEN;
+		unsigned int ctlen, pad, i, badpad;
+
+		err = svr_md_check_cipher_len(md->hdr.pl);
+		if (err)
+			goto bad;
+		ctlen = md->hdr.pl - SVR_MD_IV_LEN;
+		if (svr_aes_cbc(key, false, iv, ct, ctlen))
+			return SVR_DROP_CRYPTO;
+		/* PKCS#7, checked without early exit. */
+		pad = ct[ctlen - 1];
+		badpad = pad == 0 || pad > SVR_MD_AES_BLOCK;
+		for (i = 1; i <= SVR_MD_AES_BLOCK; i++)
+			badpad |= (i <= pad) & (ct[ctlen - i] != pad);
+		if (badpad)
+			return SVR_DROP_MD_DECRYPT;
+		svr_stat_inc(sn, SVR_STAT_MD_DECRYPTED);
+		err = svr_md_parse_payload(ct, ctlen - pad, md);
+	} else {
+		err = svr_md_parse(b, skb->len - off, md);
+	}
+	if (err)
+		goto bad;
 	svr_stat_inc(sn, SVR_STAT_MD_ERR_BASE + err);
-	return err;
+	return SVR_DROP_NONE;
+bad:
+	svr_stat_inc(sn, SVR_STAT_MD_ERR_BASE + err);
+	return SVR_DROP_MD_INVALID;
 }
 
 static int md_strip(struct sk_buff *skb, const struct svr_pkt *q,
@@ -241,14 +292,24 @@ static void md_bytes(struct svr_md_bytes *b, const char *s)
 	b->len = strlen(s);
 }
 
-/* The forward (ingress) or reverse (egress) metadata of @s into @buf. */
-static int md_build(struct svr_net *sn, struct svr_session *s, bool fwd,
-		    u8 *buf)
+/*
+ * The forward (ingress) or reverse (egress) metadata of @s, at the start
+ * of the payload. With @key: its id in TLV 16 (clear header) and, when
+ * @seal, the payload TLVs replaced by IV + AES-CBC ciphertext (§16).
+ */
+static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
+			   const struct svr_pkt *q, struct svr_session *s,
+			   bool fwd, const struct svr_key *key, bool seal)
 {
 	const struct svr_vec *v = &s->vec;
+	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
+	unsigned int off = md_off(skb, q), sealed, pad;
 	struct svr_md_builder b;
 	const struct svr_router *rc;
 	struct svr_md md;
+	size_t plen;
+	u8 *plain, *dst;
+	int len;
 
 	memset(&md, 0, sizeof(md));
 	if (fwd)
@@ -267,12 +328,218 @@ static int md_build(struct svr_net *sn, struct svr_session *s, bool fwd,
 	rc = svr_router_get_rcu(sn);
 	md_bytes(&md.router, rc->name);
 	md_bytes(&md.path, v->path);
+	if (key) {
+		md.security_id = key->id;
+		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
+	}
 	svr_md_build_init(&b, buf, SVR_MD_BUF);
 	if (fwd)
 		svr_md_build_forward(&b, &md);
 	else
 		svr_md_build_reverse(&b, &md);
-	return svr_md_build_finish(&b);
+	if (!seal) {
+		len = svr_md_build_finish(&b);
+		if (len < 0)
+			return len;
+		return md_insert(skb, q, buf, len);
+	}
+	plain = svr_md_build_payload(&b, &plen);
+	if (!plain)
+		return b.err;
+	sealed = svr_sealed_len(plen);
+	b.cap = sizeof(buf);	/* room for the IV and the padding */
+	len = svr_md_build_finish_sealed(&b, sealed);
+	if (len < 0)
+		return len;
+	if (skb_open(skb, off, len))
+		return -ENOMEM;
+	/* Encrypt in the packet: the stack is no place for a scatterlist. */
+	dst = skb->data + off;
+	memcpy(dst, buf, b.hl);
+	get_random_bytes(dst + b.hl, SVR_MD_IV_LEN);
+	dst += b.hl + SVR_MD_IV_LEN;
+	memcpy(dst, plain, plen);
+	pad = sealed - SVR_MD_IV_LEN - plen;
+	memset(dst + plen, pad, pad);
+	svr_stat_inc(sn, SVR_STAT_MD_ENCRYPTED);
+	return svr_aes_cbc(key, true, dst - SVR_MD_IV_LEN, dst,
+			   sealed - SVR_MD_IV_LEN);
+}
+
+/* ---- security between the routers (§16, Documentation/security.md) ---- */
+
+/* The peer's security policy, or NULL. */
+static struct svr_security *vec_sec(const struct svr_session *s)
+{
+	return s->nh.peer ? rcu_dereference(s->nh.peer->security) : NULL;
+}
+
+/* The whole packet linear and private: the HMAC and the cipher need it. */
+static int vec_linear(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -ENOMEM;
+	return skb_linearize_cow(skb);
+}
+
+/* The HMAC trailer at the very end of the L4 payload. */
+static int hmac_append(struct sk_buff *skb, const struct svr_pkt *q,
+		       const struct svr_key *key, u8 hmac, u8 mode)
+{
+	unsigned int tlen = svr_hmac_len(hmac), off = md_off(skb, q);
+	int room = skb_tailroom(skb);
+	u64 slot = svr_hmac_slot_now();
+	u8 *tag;
+
+	if (room < (int)tlen &&
+	    pskb_expand_head(skb, 0, tlen - room, GFP_ATOMIC))
+		return -ENOMEM;
+	tag = skb_put(skb, tlen);
+	return svr_hmac_compute(key, hmac,
+				mode == SVR_HMAC_MODE_TIME_BASED ? &slot : NULL,
+				skb->data + off, tag - (skb->data + off), tag);
+}
+
+static bool hmac_try(const struct svr_key *key, u8 hmac, u8 mode,
+		     const u8 *data, unsigned int len, const u8 *tag)
+{
+	u64 slot;
+
+	if (mode != SVR_HMAC_MODE_TIME_BASED)
+		return svr_hmac_verify(key, hmac, NULL, data, len, tag);
+	/* The current and the previous time slot are accepted. */
+	slot = svr_hmac_slot_now();
+	if (svr_hmac_verify(key, hmac, &slot, data, len, tag))
+		return true;
+	slot--;
+	return svr_hmac_verify(key, hmac, &slot, data, len, tag);
+}
+
+/*
+ * The key id in the clear header of metadata at the start of the payload
+ * (the trailer is still on: only the header TLVs are looked at).
+ */
+static bool md_key_id(struct sk_buff *skb, const struct svr_pkt *q, u32 *id)
+{
+	unsigned int off = md_off(skb, q);
+	struct svr_md md;
+
+	if (skb->len < off ||
+	    svr_md_parse_header(skb->data + off, skb->len - off, &md) ||
+	    !svr_md_has(&md, SVR_TLV_SECURITY_ID))
+		return false;
+	*id = md.security_id;
+	return true;
+}
+
+/*
+ * Verify and remove the HMAC trailer of a packet from the peer with policy
+ * @sec (when @sec is NULL: the key named by the metadata, if any). The key:
+ * the one TLV 16 names; without metadata, the key we send with first, then
+ * the policy's others. The packet is linear and private afterwards.
+ */
+static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
+				       const struct svr_pkt *q,
+				       struct svr_security *sec)
+{
+	unsigned int tlen, off, len;
+	struct svr_key *key = NULL, *k;
+	u8 hmac, mode;
+	const u8 *data;
+	bool ok = false;
+	u32 id;
+
+	if (vec_linear(skb))
+		return SVR_DROP_NOMEM;
+	off = md_off(skb, q);
+	if (svr_vec_is_md(skb, q) && md_key_id(skb, q, &id)) {
+		key = svr_key_lookup(sn, id);
+		if (!key)
+			return SVR_DROP_SEC_UNKNOWN_KEY;
+		if (sec && key->policy != sec)
+			return SVR_DROP_SEC_WRONG_POLICY;
+		sec = key->policy;
+	}
+	if (!sec)
+		return SVR_DROP_NONE;
+	hmac = READ_ONCE(sec->hmac);
+	mode = READ_ONCE(sec->hmac_mode);
+	tlen = svr_hmac_len(hmac);
+	if (!tlen)
+		return SVR_DROP_NONE;
+	if (skb->len < off + tlen)
+		return SVR_DROP_HMAC_SHORT;
+	data = skb->data + off;
+	len = skb->len - off - tlen;
+	if (key) {
+		ok = hmac_try(key, hmac, mode, data, len, data + len);
+	} else {
+		key = svr_sec_send_key(sec);
+		if (key)
+			ok = hmac_try(key, hmac, mode, data, len, data + len);
+		list_for_each_entry_rcu(k, &sec->keys, list) {
+			if (ok)
+				break;
+			if (k != key)
+				ok = hmac_try(k, hmac, mode, data, len,
+					      data + len);
+		}
+	}
+	if (!ok)
+		return SVR_DROP_HMAC_BAD;
+	skb_trim(skb, skb->len - tlen);
+	svr_stat_inc(sn, SVR_STAT_HMAC_VERIFIED);
+	return SVR_DROP_NONE;
+}
+
+/* Metadata from a peer with policy @sec was protected by @key (or none). */
+static enum svr_drop_reason sec_match(struct svr_security *sec,
+				      const struct svr_key *key)
+{
+	if (sec && !key)
+		return SVR_DROP_SEC_MISSING;
+	if (key && key->policy != sec)
+		return SVR_DROP_SEC_WRONG_POLICY;
+	return SVR_DROP_NONE;
+}
+
+/*
+ * Full-size TCP segments must still fit the path once the trailer is on:
+ * lower the MSS option of a SYN (and SYN-ACK) sent to the peer by @less.
+ * The packet is linear; the checksum is recomputed by finish_full().
+ */
+static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
+			  const struct svr_pkt *q, unsigned int less)
+{
+	struct tcphdr *th = (struct tcphdr *)(skb->data + q->l4off);
+	unsigned int i = 0, optlen;
+	u8 *opt;
+
+	if (q->key.proto != IPPROTO_TCP || !th->syn ||
+	    skb_headlen(skb) < q->l4off + th->doff * 4)
+		return;
+	optlen = th->doff * 4 - sizeof(*th);
+	opt = (u8 *)(th + 1);
+	while (i < optlen) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2 || i + opt[i + 1] > optlen)
+			break;
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
+			u16 mss = get_unaligned_be16(opt + i + 2);
+
+			if (mss > less + 536) {
+				put_unaligned_be16(mss - less, opt + i + 2);
+				svr_stat_inc(sn, SVR_STAT_TCP_MSS_CLAMPED);
+			}
+			break;
+		}
+		i += opt[i + 1];
+	}
 }
 
 static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family);
@@ -280,33 +547,47 @@ static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family);
 /* ---- the per-packet work --------------------------------------------------- */
 
 /*
- * The packet of an SVR session, either direction: metadata and structure
+ * The packet of an SVR session, either direction: security and structure
  * first, then the rewrite (destination, our own route lookup, source) and
- * the checksums.
+ * the checksums. Towards the peer: ICMP as UDP, metadata (TLV 16 and the
+ * sealed payload section with a security policy), the HMAC trailer last.
+ * From the peer: the HMAC trailer is verified and removed before anything
+ * else, then the metadata is decrypted, checked and removed.
  */
-unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
-			     const struct svr_pkt *p, struct svr_flow *f,
-			     struct svr_session *s)
+static unsigned int svr_vec_forward_one(struct svr_net *sn,
+					struct sk_buff *skb,
+					const struct svr_pkt *p,
+					struct svr_flow *f,
+					struct svr_session *s)
 {
 	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
 		       (f->dir == SVR_DIR_FWD);
+	struct svr_security *sec = vec_sec(s);
 	struct svr_vec *v = &s->vec;
 	const struct svr_rewrite *rw = &f->rw;
 	bool full = false, add_md = false;
+	enum svr_drop_reason why;
 	struct svr_pkt q = *p;
-	u8 buf[SVR_MD_BUF];
-	int md_len = 0;
 
 	if (to_peer) {
 		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
+		struct svr_key *key = NULL;
+		u8 hmac = SVR_HMAC_NONE, mode = 0;
+		bool seal = false;
+
 		if (s->role == SVR_SESSION_ROLE_INGRESS)
 			add_md = READ_ONCE(v->flags) & SVR_VEC_FWD_MD;
 		else
 			add_md = READ_ONCE(v->flags) & SVR_VEC_REV_MD;
-		if (add_md) {
-			md_len = md_build(sn, s, s->role == SVR_SESSION_ROLE_INGRESS,
-					  buf);
-			if (md_len < 0)
+		if (sec) {
+			key = svr_sec_send_key(sec);
+			if (!key)
+				return svr_drop(sn, skb, SVR_DROP_SEC_NO_KEY);
+			hmac = READ_ONCE(sec->hmac);
+			mode = READ_ONCE(sec->hmac_mode);
+			seal = key->crypto.aes &&
+			       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
+			if (vec_linear(skb))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		}
 		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
@@ -320,13 +601,9 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
 			full = true;
 		}
-		if (!add_md && payload_has_cookie(skb, &q)) {
-			/* The payload looks like metadata: mark it (§3.1). */
-			md_len = svr_md_build_marker(buf, sizeof(buf));
-			svr_stat_inc(sn, SVR_STAT_MD_MARKER_ADDED);
-		}
-		if (md_len > 0) {
-			if (md_insert(skb, &q, buf, md_len))
+		if (add_md) {
+			if (md_add(sn, skb, &q, s,
+				   s->role == SVR_SESSION_ROLE_INGRESS, key, seal))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
 			/*
@@ -336,27 +613,49 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			 */
 			if (q.key.family == AF_INET)
 				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
-		}
-		if (add_md) {
 			v->md_sent++;
 			svr_stat_inc(sn, s->role == SVR_SESSION_ROLE_INGRESS ?
 				     SVR_STAT_MD_SENT_FWD : SVR_STAT_MD_SENT_REV);
 			if (s->role == SVR_SESSION_ROLE_EGRESS)
 				WRITE_ONCE(v->flags,
 					   v->flags | SVR_VEC_REV_MD_SENT);
+		} else if (payload_has_cookie(skb, &q)) {
+			/* The payload looks like metadata: mark it (§3.1). */
+			u8 buf[SVR_MD_HDR_LEN];
+
+			svr_md_build_marker(buf, sizeof(buf));
+			if (md_insert(skb, &q, buf, sizeof(buf)))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			svr_stat_inc(sn, SVR_STAT_MD_MARKER_ADDED);
+			full = true;
+		}
+		if (hmac != SVR_HMAC_NONE) {
+			vec_mss_clamp(sn, skb, &q, svr_hmac_len(hmac));
+			if (hmac_append(skb, &q, key, hmac, mode))
+				return svr_drop(sn, skb, SVR_DROP_CRYPTO);
+			svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
+			full = true;
 		}
 	} else {
-		/* From the peer: take metadata off, UDP back to ICMP. */
+		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
+		if (sec || svr_vec_is_md(skb, &q)) {
+			why = hmac_check(sn, skb, &q, sec);
+			if (why)
+				return svr_drop(sn, skb, why);
+			full |= sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE;
+		}
 		if (payload_has_cookie(skb, &q)) {
+			struct svr_key *key;
 			struct svr_md md;
-			enum svr_md_err err;
 
 			if (skb->ip_summed == CHECKSUM_PARTIAL &&
 			    skb_checksum_help(skb))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			err = md_peek(sn, skb, &q, &md);
-			if (err)
-				return svr_drop(sn, skb, SVR_DROP_MD_INVALID);
+			why = md_peek(sn, skb, &q, &md, &key);
+			if (!why && md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN)
+				why = sec_match(sec, key);
+			if (why)
+				return svr_drop(sn, skb, why);
 			if (md_strip(skb, &q, &md))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
@@ -402,6 +701,67 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 		finish_full(skb, &q);
 	svr_untrack(skb);
 	return NF_ACCEPT;
+}
+
+/*
+ * Does this packet of @s need real segments: is anything added, removed
+ * or computed per wire packet (metadata, ICMP as UDP, the HMAC trailer,
+ * the cipher)?
+ */
+static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
+			   struct svr_session *s, bool to_peer)
+{
+	u8 flags = READ_ONCE(s->vec.flags);
+
+	if (vec_sec(s) || (flags & SVR_VEC_ICMP))
+		return true;
+	if (to_peer && (flags & (s->role == SVR_SESSION_ROLE_INGRESS ?
+				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
+		return true;
+	return payload_has_cookie(skb, p);
+}
+
+/*
+ * A GSO packet (a GRO super-packet at PREROUTING) is cut into its wire
+ * segments first; each one then goes through svr_vec_forward_one() and,
+ * accepted, on to the route svr gave it (dst_input: ip_forward or
+ * ip6_forward, as ip_rcv_finish would have done). The hooks after svr at
+ * PREROUTING do not see the segments (conntrack is kept out of svr's
+ * sessions anyway).
+ */
+static unsigned int svr_vec_segment(struct svr_net *sn, struct sk_buff *skb,
+				    const struct svr_pkt *p, struct svr_flow *f,
+				    struct svr_session *s)
+{
+	struct sk_buff *segs, *seg, *next;
+	unsigned int verdict;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return svr_drop(sn, skb, SVR_DROP_GSO_SEGMENT);
+	consume_skb(skb);
+	svr_stat_inc(sn, SVR_STAT_GSO_SEGMENTED);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		verdict = svr_vec_forward_one(sn, seg, p, f, s);
+		if (verdict == NF_ACCEPT)
+			skb_dst(seg)->input(seg);
+		else if (verdict != NF_STOLEN)
+			kfree_skb(seg);
+	}
+	return NF_STOLEN;
+}
+
+unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
+			     const struct svr_pkt *p, struct svr_flow *f,
+			     struct svr_session *s)
+{
+	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
+		       (f->dir == SVR_DIR_FWD);
+
+	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, to_peer))
+		return svr_vec_segment(sn, skb, p, f, s);
+	return svr_vec_forward_one(sn, skb, p, f, s);
 }
 
 /* Has @peer a path that is up for @family? */
@@ -628,15 +988,26 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	struct svr_peer *peer;
 	struct svr_flow *fw;
 	struct svr_pkt q = *p;
+	struct svr_key *key;
 	struct svr_md md;
 	struct svr_vec *v;
 	int ret;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
-	if (md_peek(sn, skb, &q, &md))
-		return svr_drop(sn, skb, SVR_DROP_MD_INVALID);
-	why = svr_vec_admit(sn, &md, &fp, &peer);
+	/*
+	 * The key named in the clear header verifies the HMAC before the
+	 * metadata is decrypted or believed; the peer the metadata then
+	 * names must have that key's policy (and one without a policy, no
+	 * key).
+	 */
+	why = hmac_check(sn, skb, &q, NULL);
+	if (!why)
+		why = md_peek(sn, skb, &q, &md, &key);
+	if (!why)
+		why = svr_vec_admit(sn, &md, &fp, &peer);
+	if (!why)
+		why = sec_match(rcu_dereference(peer->security), key);
 	if (why)
 		return svr_drop(sn, skb, why);
 	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
