@@ -273,6 +273,8 @@ static unsigned int svr_fast_lane(struct svr_net *sn, struct sk_buff *skb,
 {
 	struct svr_session *s = svr_flow_session(f);
 
+	if (unlikely(s->stale))
+		return svr_drop(sn, skb, SVR_DROP_STALE);
 	svr_stat_inc(sn, SVR_STAT_FAST_LANE);
 	svr_session_seen(s, f->dir, skb->len, svr_tcph(skb, p));
 	return svr_forward(sn, skb, p, f, s);
@@ -359,6 +361,8 @@ int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
 
 	if (!nat_port || !(fw->rw.flags & SVR_RW_SPORT)) {
 		svr_dp_reverse(s, out);
+		if (s->role == SVR_SESSION_ROLE_EGRESS)
+			svr_vec_replace_moved(sn, s);
 		return svr_session_insert(s);
 	}
 	base = get_random_u32_below(range);

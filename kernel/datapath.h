@@ -55,6 +55,12 @@ int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
 		   const struct net_device *out, bool nat_port);
 
 /* vector.c: SVR between routers. */
+const struct svr_path *svr_vec_path_pick(struct svr_peer *peer, u8 family);
+struct net_device *svr_vec_path_dev(struct net *net,
+				    const struct svr_path *path);
+/* failover.c */
+void svr_vec_path_check(struct svr_net *sn, struct svr_session *s);
+void svr_vec_replace_moved(struct svr_net *sn, struct svr_session *s);
 bool svr_vec_path_up(struct svr_peer *peer, u8 family);
 int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 			  struct svr_session *s, struct svr_peer *peer,

@@ -44,6 +44,9 @@ static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 		const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 		const struct svr_flow *rv = &s->flow[SVR_DIR_REV];
 
+		if (s->stale)
+			continue;
+
 		seq_printf(seq, "%pUb tenant=%s service=%s proto=%u", s->uuid,
 			   s->tenant ? s->tenant->name : "global",
 			   s->service ? s->service->name : "-", fw->key.proto);

@@ -153,6 +153,35 @@ err_count:
 	return ret;
 }
 
+void svr_session_unhash_flow(struct svr_session *s, enum svr_dir dir)
+{
+	rhashtable_remove_fast(&s->sn->sess.table, &s->flow[dir].node,
+			       svr_flow_params);
+}
+
+/* -EADDRINUSE when the key is taken. */
+int svr_session_hash_flow(struct svr_session *s, enum svr_dir dir)
+{
+	int ret;
+
+	ret = rhashtable_lookup_insert_fast(&s->sn->sess.table,
+					    &s->flow[dir].node, svr_flow_params);
+	return ret == -EEXIST ? -EADDRINUSE : ret;
+}
+
+/*
+ * A stale entry: only its forward flow is hashed (so expiry finds it);
+ * it counts against nothing but is counted in the table.
+ */
+int svr_session_insert_stale(struct svr_session *s)
+{
+	int ret = svr_session_hash_flow(s, SVR_DIR_FWD);
+
+	if (!ret)
+		atomic_inc(&s->sn->sess.count);
+	return ret;
+}
+
 void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 {
 	struct svr_sessions *st = &s->sn->sess;
@@ -173,9 +202,11 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 		rhashtable_remove_fast(&st->table, &s->flow[i].node,
 				       svr_flow_params);
 	atomic_dec(&st->count);
-	svr_stat_inc(s->sn, SVR_STAT_SESS_DELETED);
-	trace_svr_session_delete(s, why);
-	svr_session_event(s, false, why);
+	if (!s->stale) {
+		svr_stat_inc(s->sn, SVR_STAT_SESS_DELETED);
+		trace_svr_session_delete(s, why);
+		svr_session_event(s, false, why);
+	}
 	svr_session_put(s);
 }
 
@@ -388,8 +419,8 @@ static bool svr_session_revoked(struct svr_session *s, void *arg)
 	struct svr_tenant *t = s->tenant;
 	bool revoked;
 
-	if (s->role != SVR_SESSION_ROLE_LOCAL &&
-	    s->role != SVR_SESSION_ROLE_INGRESS)
+	if (s->stale || (s->role != SVR_SESSION_ROLE_LOCAL &&
+			 s->role != SVR_SESSION_ROLE_INGRESS))
 		return false;
 	rcu_read_lock();
 	revoked = !svc ||

@@ -89,7 +89,8 @@ enum svr_sess_state {
 	FN(ADMIN,	"admin")			\
 	FN(REVOKED,	"revoked")			\
 	FN(TCP_CLOSED,	"tcp-closed")			\
-	FN(NETNS_EXIT,	"netns-exit")
+	FN(NETNS_EXIT,	"netns-exit")			\
+	FN(MOVED,	"moved")
 
 #define SVR_DEL_ENUM(e, s)	SVR_DEL_##e,
 enum svr_del_reason {
@@ -117,6 +118,7 @@ struct svr_vec {
 	u8			inner_proto;
 	u16			port_lo;	/* the path's wayports, 0: */
 	u16			port_hi;	/* the router's, even/odd */
+	u32			cfg_gen;	/* config checked (failover) */
 	union svr_addr		inner_saddr;
 	union svr_addr		inner_daddr;
 	__be16			inner_sport;
@@ -139,6 +141,7 @@ struct svr_session {
 	u8			role;		/* enum svr_session_role (uapi) */
 	u8			tcp_fin;	/* BIT(dir): FIN seen */
 	bool			dead;		/* unhashed */
+	bool			stale;		/* a moved session's old tuple */
 	u32			timeout;	/* seconds, current state */
 	u32			svc_timeout;	/* seconds, 0: router default */
 	unsigned long		created;	/* jiffies */
@@ -178,6 +181,10 @@ void svr_session_free_unhashed(struct svr_session *s);
  */
 int svr_session_insert(struct svr_session *s);
 void svr_session_delete(struct svr_session *s, enum svr_del_reason why);
+/* Rehash one flow under a changed key (failover); s->lock held. */
+void svr_session_unhash_flow(struct svr_session *s, enum svr_dir dir);
+int svr_session_hash_flow(struct svr_session *s, enum svr_dir dir);
+int svr_session_insert_stale(struct svr_session *s);
 bool svr_session_get(struct svr_session *s);
 void svr_session_put(struct svr_session *s);
 

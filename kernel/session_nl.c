@@ -224,7 +224,7 @@ int svr_session_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!s)
 		s = svr_session_walk_next(iter);
 	for (; s; s = svr_session_walk_next(iter)) {
-		if (READ_ONCE(s->dead) || !filter_match(s, &f))
+		if (READ_ONCE(s->dead) || s->stale || !filter_match(s, &f))
 			continue;
 		ret = svr_nl_fill_session(skb, s, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -251,6 +251,7 @@ static struct svr_session *find_uuid(struct svr_net *sn, const u8 *uuid)
 	rhashtable_walk_start(&iter);
 	while ((s = svr_session_walk_next(&iter))) {
 		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)) && !s->dead &&
+		    !s->stale &&
 		    svr_session_get(s)) {
 			found = s;
 			break;

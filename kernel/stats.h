@@ -28,6 +28,7 @@
 	FN(NOMEM,		"drop_nomem")				\
 	FN(TTL,			"drop_ttl_exceeded")			\
 	FN(GSO_MD,		"drop_gso_needs_metadata")		\
+	FN(STALE,		"drop_stale_tuple")			\
 	FN(MD_INVALID,		"drop_md_invalid")			\
 	FN(MD_NOT_FORWARD,	"drop_md_not_forward")			\
 	FN(MD_UNKNOWN_PEER,	"drop_md_unknown_peer")			\
@@ -52,6 +53,7 @@
 	FN(FIB_LOOKUP,		"fib_lookups")				\
 	FN(SESS_CREATED,	"sessions_created")			\
 	FN(SESS_DELETED,	"sessions_deleted")			\
+	FN(SESS_MOVED,		"sessions_moved")			\
 	FN(ICMP_SENT,		"icmp_errors_sent")			\
 	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
 	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\

@@ -542,7 +542,6 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
 	}
 }
 
-static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family);
 
 /* ---- the per-packet work --------------------------------------------------- */
 
@@ -759,6 +758,8 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
 		       (f->dir == SVR_DIR_FWD);
 
+	if (to_peer && s->role == SVR_SESSION_ROLE_INGRESS)
+		svr_vec_path_check(sn, s);
 	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, to_peer))
 		return svr_vec_segment(sn, skb, p, f, s);
 	return svr_vec_forward_one(sn, skb, p, f, s);
@@ -767,7 +768,7 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 /* Has @peer a path that is up for @family? */
 bool svr_vec_path_up(struct svr_peer *peer, u8 family)
 {
-	return svr_path_pick(peer, family);
+	return svr_vec_path_pick(peer, family);
 }
 
 /* ---- session setup ------------------------------------------------------------ */
@@ -776,7 +777,7 @@ bool svr_vec_path_up(struct svr_peer *peer, u8 family)
  * The path to @peer with the lowest cost that is up, for @family (IPv6
  * inner over IPv4 waypoints and back is not carried yet).
  */
-static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family)
+const struct svr_path *svr_vec_path_pick(struct svr_peer *peer, u8 family)
 {
 	const struct svr_path *path, *best = NULL;
 
@@ -789,7 +790,7 @@ static const struct svr_path *svr_path_pick(struct svr_peer *peer, u8 family)
 	return best;
 }
 
-static struct net_device *svr_path_dev(struct net *net,
+struct net_device *svr_vec_path_dev(struct net *net,
 				       const struct svr_path *path)
 {
 	struct net_device *dev = NULL;
@@ -831,13 +832,13 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 			  struct net_device **outp)
 {
 	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	const struct svr_path *path = svr_path_pick(peer, p->key.family);
+	const struct svr_path *path = svr_vec_path_pick(peer, p->key.family);
 	struct svr_vec *v = &s->vec;
 	struct net_device *out;
 
 	if (!path)
 		return -ENETUNREACH;
-	out = svr_path_dev(sn->net, path);
+	out = svr_vec_path_dev(sn->net, path);
 	if (!out)
 		return -ENETUNREACH;
 	if (!svr_peer_get(peer))
