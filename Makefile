@@ -43,8 +43,9 @@ DEBUG_BUILD ?= $(CURDIR)/selftests/logs/debug-build
 DEBUG_VM_TIMEOUT ?= 2700
 check-debug: setup svrctl
 	@scripts/debug-kernel
-	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --include='*/' \
-		--include='*.[ch]' --exclude='*' kernel include $(DEBUG_BUILD)/ && \
+	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --exclude='*.mod.c' \
+		--include='*/' --include='*.[ch]' --include=Kbuild \
+		--include=Makefile --exclude='*' kernel include $(DEBUG_BUILD)/ && \
 		cp -p Kbuild $(DEBUG_BUILD)/
 	$(MAKE) -C $$(scripts/debug-kernel --dir)/build M=$(DEBUG_BUILD) W=1 \
 		CONFIG_WERROR= modules
