@@ -115,14 +115,15 @@ void svr_crypto_key_free(struct svr_key *key)
 void svr_crypto_log_drivers(struct svr_security *sec, struct svr_key *key)
 {
 	struct svr_key_crypto *c = &key->crypto;
+	const char *aes = "-";
 
 	if (sec->drivers_logged || (!c->aes && !c->sha1))
 		return;
 	sec->drivers_logged = true;
+	if (c->aes)
+		aes = crypto_tfm_alg_driver_name(crypto_skcipher_tfm(&c->aes->base));
 	pr_info("security policy %s: cbc(aes) by %s, hmac(sha1) by %s, hmac(sha256) by %s\n",
-		sec->name,
-		c->aes ? crypto_tfm_alg_driver_name(
-				crypto_skcipher_tfm(&c->aes->base)) : "-",
+		sec->name, aes,
 		c->sha1 ? crypto_shash_driver_name(c->sha1) : "-",
 		c->sha256 ? crypto_shash_driver_name(c->sha256) : "-");
 }

@@ -73,5 +73,4 @@ static inline unsigned int svr_sealed_len(unsigned int plain_len)
 	return 16 + (plain_len / 16 + 1) * 16;
 }
 
-
 #endif /* _SVR_CRYPTO_H */

@@ -63,7 +63,15 @@ traffic() {
 	# Keep our side open until the echo is back: the server's socat ends
 	# 0.5 s after our FIN, which under TCG can be before its cat ran.
 	out=$( (echo hello; sleep 3) | ip netns exec "$cl" timeout 30 socat -t 5 -T 15 - TCP4:203.0.113.10:80)
-	assert_eq "$(echo "$out" | sed -n 2p)" hello "tcp data back" || return 1
+	if [ "$(echo "$out" | sed -n 2p)" != hello ]; then
+		for r in A B; do
+			$r stats | grep -E '^(drop|hmac|sess|md_(sent|rec)|tcp|gso)' |
+				grep -v ' 0$' | sed "s/^/$r /"
+			$r session show
+		done
+		fail "tcp data back: expected 'hello', got '$out'"
+		return 1
+	fi
 	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "udp answer" || return 1
 	ip netns exec "$cl" ping -q -c 2 -i 0.3 -W 5 203.0.113.10 >/dev/null || fail "ping"
