@@ -19,7 +19,7 @@ ip -n "$b" link set vb up
 
 churn_50_netns_under_traffic() {
 	local i pid ns
-	ip netns exec "$a" ping -q -i 0.05 -w 30 198.51.100.2 >/tmp/ping.out 2>&1 &
+	ip netns exec "$a" ping -q -i 0.05 -w 600 198.51.100.2 >/tmp/ping.out 2>&1 &
 	pid=$!
 	for i in $(seq 50); do
 		ns=churn-$i-$$
@@ -29,7 +29,8 @@ churn_50_netns_under_traffic() {
 		ip -n "$ns" link set lo up
 		ip netns del "$ns"
 	done
-	kill -INT $pid 2>/dev/null; wait $pid
+	kill -INT $pid 2>/dev/null || true
+	wait $pid || true
 	cat /tmp/ping.out
 	grep -qE ' 0% packet loss| [1-9][0-9]* received' /tmp/ping.out ||
 		fail "no traffic crossed the veth pair"
