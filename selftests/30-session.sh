@@ -44,13 +44,13 @@ ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding
 
 # Servers answer with the peer address they see.
 for port in 80 8080; do
-	ip netns exec "$srv" socat TCP4-LISTEN:$port,fork,reuseaddr \
+	ip netns exec "$srv" socat -t 30 TCP4-LISTEN:$port,fork,reuseaddr \
 		SYSTEM:'echo $SOCAT_PEERADDR' &
 done
-ip netns exec "$srv" socat TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 \
+ip netns exec "$srv" socat -t 30 TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 \
 	SYSTEM:'echo $SOCAT_PEERADDR' &
 ip netns exec "$srv" socat UDP4-RECVFROM:53,fork SYSTEM:'echo $SOCAT_PEERADDR' &
-ip netns exec "$inet" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
+ip netns exec "$inet" socat -t 30 TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
 wait_listen "$srv" 80 && wait_listen "$srv" 8080 && wait_listen "$srv" 53 udp &&
 	wait_listen "$inet" 80 || echo "# servers did not start"
 

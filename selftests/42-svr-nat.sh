@@ -41,7 +41,7 @@ table ip nat {
 }
 NFT
 
-ip netns exec "$sv" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
+ip netns exec "$sv" socat -t 30 TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
 ip netns exec "$sv" python3 "$REPO/selftests/udp-echo.py" 53 &
 wait_listen "$sv" 80 && wait_listen "$sv" 53 udp || echo "# servers did not start"
 

@@ -40,8 +40,8 @@ topo_two_routers() {
 	done
 	# Neither router knows the other's LANs: only SVR gets across.
 
-	ip netns exec "$sv" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
-	ip netns exec "$sv" socat TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR' &
+	ip netns exec "$sv" socat -t 30 TCP4-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR; cat' &
+	ip netns exec "$sv" socat -t 30 TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1 SYSTEM:'echo $SOCAT_PEERADDR' &
 	ip netns exec "$sv" python3 "$REPO/selftests/udp-echo.py" 53 &
 	wait_listen "$sv" 80 && wait_listen "$sv" 53 udp || echo "# servers did not start"
 }
