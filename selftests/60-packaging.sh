@@ -107,6 +107,7 @@ H256=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000
 save_roundtrip() {
 	svr_modprobe svr
 	ip -n "$r1" link add lan0 type veth peer name lan0p
+	ip -n "$r2" link add lan0 type veth peer name lan0p
 	S -f - <<-EOF
 	router set name r1 udp-timeout 120
 	tenant add blue prefix 198.18.1.0/24 dev lan0
@@ -231,14 +232,19 @@ completion() {
 
 demo_installed() {
 	local out
-	svr_modprobe svr
-	# The demo with the installed svrctl in place of the tree's (a private
-	# mount namespace: the shared tree is not touched) and the DKMS module.
+	modprobe svr
+	assert_eq "$(cat /sys/module/svr/srcversion)" "$(modinfo -F srcversion "$DKMS_KO")" \
+		"the DKMS module is loaded"
+	# The demo (make demo) with the installed svrctl in place of the tree's
+	# (in a private mount namespace: the shared tree is not touched) and the
+	# DKMS module, loaded above (SVR_KO too, should the demo reload it).
 	out=$(SVR_KO=$DKMS_KO unshare -m sh -c \
-		'mount --bind "$1" "$2/userspace/svrctl" && exec bash "$2/selftests/demo.sh"' \
+		'mount --bind "$1" "$2/userspace/svrctl" &&
+		 [ "$("$2/userspace/svrctl" -V)" = "$("$1" -V)" ] &&
+		 exec bash "$2/selftests/demo.sh"' \
 		- "$SVRCTL" "$REPO" 2>&1) || { echo "$out" | tail -n 30; fail "demo failed"; }
-	echo "$out" | tail -n 5
-	echo "$out" | grep -q "svr.ko $VERSION" || fail "demo did not use the DKMS module"
+	echo "$out" | tail -n 3
+	echo "$out" | grep -q "demo done" || fail "the demo did not finish"
 }
 
 # The textfile-collector script of Documentation/observability.md, as
