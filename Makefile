@@ -38,7 +38,8 @@ check: setup
 # sources (DEBUG_BUILD), leaving kernel/svr.ko for the stock kernel alone
 # (warnings not errors, as on Debian's kernel: defconfig has CONFIG_WERROR);
 # the VM tests (SVR_DEBUG_TESTS, default a subset, below) run on it and fail on any
-# KASAN/lockdep/UBSAN/debugobjects splat or kmemleak report.
+# KASAN/lockdep/UBSAN/debugobjects splat or kmemleak report. The guest
+# boots without vm-run's slub_debug (KASAN does that job, 20% faster).
 DEBUG_BUILD ?= $(CURDIR)/selftests/logs/debug-build
 DEBUG_VM_TIMEOUT ?= 1800
 # The subset CI runs on the debug kernel: module life, netns, the netlink
@@ -59,7 +60,7 @@ check-debug: setup svrctl
 	SVR_KO=$(DEBUG_BUILD)/kernel/svr.ko \
 	SVR_MODULES_BUILTIN=$$dk/build/modules.builtin \
 	selftests/vm-run --kernel $$dk/bzImage --moddir /nonexistent \
-		--append pci=noacpi --timeout $(DEBUG_VM_TIMEOUT) \
+		--append 'pci=noacpi slub_debug=-' --timeout $(DEBUG_VM_TIMEOUT) \
 		--log selftests/logs/debug-guest-kernel.log \
 		selftests/run-tests $(SVR_DEBUG_TESTS); rc=$$?; \
 	echo "# check-debug: tests took $$(( $$(date +%s) - start ))s, exit $$rc"; \
