@@ -24,7 +24,9 @@ VERSION=$(sed -n 's/^#define SVR_VERSION "\(.*\)"/\1/p' "$REPO/include/svr/versi
 SYSPATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 ready=
-if ! touch /usr/.svr-rw-probe 2>/dev/null; then
+if [ "${SVR_IN_VM:-0}" != 1 ]; then
+	ready="not in a vm-run guest: this test installs packages"
+elif ! touch /usr/.svr-rw-probe 2>/dev/null; then
 	ready="read-only root (run make check-packaging: vm-run --rw)"
 elif ! ls "$DEB_DIR"/svr-dkms_*_all.deb "$DEB_DIR"/svrctl_*_amd64.deb >/dev/null 2>&1; then
 	ready="no .debs in $DEB_DIR (run make deb on the host)"
@@ -32,7 +34,8 @@ fi
 rm -f /usr/.svr-rw-probe 2>/dev/null
 if [ -n "$ready" ]; then
 	echo "TAP version 13"
-	echo "1..0 # SKIP $ready"
+	echo "1..1"
+	echo "ok 1 packaging # SKIP $ready"
 	exit $ksft_skip
 fi
 
