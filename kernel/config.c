@@ -892,9 +892,14 @@ err:
 	return ret;
 }
 
-/* After rcu_barrier(): every object has been freed. */
+/*
+ * After the sessions' rcu_barrier(): their callbacks dropped the last
+ * references to tenants, services and peers, which queued those objects'
+ * own callbacks; wait for that second round before the caches go.
+ */
 void svr_config_exit(void)
 {
+	rcu_barrier();
 	svr_fib_exit();
 	kmem_cache_destroy(svr_peer_cache);
 	kmem_cache_destroy(svr_service_cache);

@@ -11,6 +11,7 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 
 #include "svr.h"
 #include "datapath.h"
