@@ -870,7 +870,7 @@ void help_object(FILE *f, const char *o)
 	} else if (!strcmp(o, "save")) {
 		fprintf(f, "svrctl save\n");
 	} else if (!strcmp(o, "stats")) {
-		fprintf(f, "svrctl stats [ show ]\n");
+		fprintf(f, "svrctl stats [ show ] [ --prometheus ]\n");
 	} else if (!strcmp(o, "decode")) {
 		fprintf(f, "svrctl decode [ -j ] FILE.pcap\n");
 	} else if (!strcmp(o, "version")) {
