@@ -153,7 +153,8 @@ install-userspace: svrctl
 	done
 	$(INSTALL) -m 0644 $(wildcard Documentation/install.md \
 		Documentation/observability.md Documentation/admin-guide.md \
-		Documentation/wire-format.md) $(DESTDIR)$(DOCDIR)/
+		Documentation/wire-format.md Documentation/firewall.md \
+		Documentation/json.md) $(DESTDIR)$(DOCDIR)/
 
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
@@ -172,7 +173,7 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/svrctl \
 		$(DESTDIR)$(UNITDIR)/svr.service $(DESTDIR)$(UNITDIR)/svr@.service \
 		$(addprefix $(DESTDIR)$(DOCDIR)/,install.md observability.md \
-			admin-guide.md wire-format.md)
+			admin-guide.md wire-format.md firewall.md json.md)
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	$(if $(KVER),rm -f $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/kernel/svr.ko)
 	$(if $(DESTDIR)$(filter-out 1,$(INSTALL_MODULE)),,$(if $(KVER),depmod -a $(KVER)))

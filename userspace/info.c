@@ -125,12 +125,9 @@ static void stats_print(const struct counters *cs)
  * Prometheus text exposition format (version 0.0.4). Counters that are one
  * of a kind get a family each, svr_NAME_total; the drop reasons and the
  * metadata parse errors are one family each with the kind as a label. The
- * parse errors are known by the codec's own list (SVR_MD_ERRORS); its "ok"
- * is the kernel's md_parsed, a family of its own.
+ * parse errors are known by the codec's own names (svr_md_err_name()); its
+ * "ok" is the kernel's md_parsed, a family of its own.
  */
-#define SVR_MD_ERR_NAME(e, s)	s,
-static const char *const md_err_names[] = { SVR_MD_ERRORS(SVR_MD_ERR_NAME) };
-#undef SVR_MD_ERR_NAME
 
 enum prom_family { PROM_SINGLE, PROM_DROP, PROM_MD_ERR };
 
@@ -142,8 +139,8 @@ static enum prom_family prom_family_of(const char *name, const char **label)
 		*label = name + 5;
 		return PROM_DROP;
 	}
-	for (i = 1; i < sizeof(md_err_names) / sizeof(md_err_names[0]); i++)
-		if (!strcmp(name, md_err_names[i])) {
+	for (i = SVR_MD_ERR_OK + 1; i < SVR_MD_ERR_MAX; i++)
+		if (!strcmp(name, svr_md_err_name(i))) {
 			*label = strncmp(name, "md_", 3) ? name : name + 3;
 			return PROM_MD_ERR;
 		}

@@ -117,6 +117,11 @@ static void print_session(const struct nlmsghdr *nlh)
 		if (tb[SVR_A_SESSION_PATH])
 			print_path_nest(tb[SVR_A_SESSION_PATH]);
 	}
+	/* A stable schema: absent is null. */
+	if (!tb[SVR_A_SESSION_NEXTHOP])
+		print_null(PRINT_JSON, "nexthop", NULL);
+	if (!tb[SVR_A_SESSION_PATH])
+		print_null(PRINT_JSON, "path", NULL);
 	sep();
 	print_uint(PRINT_ANY, "packets_fwd", "packets %llu",
 		   attr_u(tb[SVR_A_SESSION_PACKETS_FWD]));
