@@ -5,8 +5,9 @@
 # an exact name, else the first object in svrctl's order that starts with
 # the word), commands, keywords and their fixed values, and the names that
 # exist in the running configuration (tenants, services, security policies,
-# peers, interfaces), read with `svrctl [-n NETNS] -j OBJECT show` from the
-# namespace given with -n. Installed as
+# peers, interfaces; with jq also key ids, path addresses and session
+# UUIDs), read with `svrctl [-n NETNS] -j OBJECT show` from the namespace
+# given with -n. Installed as
 # /usr/share/bash-completion/completions/svrctl; works with or without the
 # bash-completion package.
 
@@ -43,6 +44,16 @@ _svrctl_names()
 			grep -oE "(\[|\},) *\{ *\"$key\" *: *\"[^\"]*\"" |
 			sed -E 's/.*"([^"]*)"$/\1/'
 	fi
+}
+
+# _svrctl_jq OBJECT NAME FILTER: FILTER (jq) over `-j OBJECT show NAME`, for
+# the values inside objects: key ids, path addresses, session UUIDs. Needs
+# jq (nothing is offered without it).
+_svrctl_jq()
+{
+	command -v jq >/dev/null 2>&1 || return 0
+	"${_svrctl_cmd:-svrctl}" ${_svrctl_ns:+-n "$_svrctl_ns"} -j "$1" show $2 2>/dev/null |
+		jq -r "$3" 2>/dev/null
 }
 
 # Network devices of the namespace.
@@ -95,10 +106,22 @@ _svrctl_value()
 	return 0
 }
 
+# _svrctl_peer_path PEER 0|1 LOCAL: the local addresses of PEER's paths (0),
+# or the remote addresses of its paths from LOCAL (1).
+_svrctl_peer_path()
+{
+	if [ "$2" = 0 ]; then
+		_svrctl_add $(_svrctl_jq peer "$1" '[.[].paths[].local] | unique | .[]')
+	else
+		_svrctl_add $(_svrctl_jq peer "$1" \
+			".[].paths[] | select(.local == \"$3\") | .remote")
+	fi
+}
+
 # _svrctl_object OBJECT: complete $cur; args=(words after OBJECT before cur).
 _svrctl_object()
 {
-	local obj=$1 verbs verb n=${#args[@]}
+	local obj=$1 verbs verb i n=${#args[@]}
 
 	case "$obj" in
 	router) verbs="show set" ;;
@@ -108,7 +131,7 @@ _svrctl_object()
 	peer) verbs="add set del path show" ;;
 	route) verbs="add del show" ;;
 	session) verbs="show flush del" ;;
-	stats) verbs="show" ;;
+	stats) verbs="show --prometheus" ;;
 	monitor) verbs="config sessions all" ;;
 	save|version) return ;;
 	decode)
@@ -182,7 +205,9 @@ _svrctl_object()
 			case "$n" in
 			1) _svrctl_add add del ;;
 			2) _svrctl_add $(_svrctl_names security) ;;
-			3) ;;
+			3)
+				[ "${args[1]}" = del ] &&
+					_svrctl_add $(_svrctl_jq security "${args[2]}" '.[].keys[].id') ;;
 			*)
 				[ "${args[1]}" = add ] || return
 				_svrctl_value || _svrctl_add cipher-key hmac-key ;;
@@ -203,7 +228,9 @@ _svrctl_object()
 			case "$n" in
 			1) _svrctl_add add set del ;;
 			2) _svrctl_add $(_svrctl_names peer) ;;
-			3|4) ;;
+			3|4)
+				[ "${args[1]}" = add ] && return
+				_svrctl_peer_path "${args[2]}" $((n - 3)) "${args[3]}" ;;
 			*)
 				[ "${args[1]}" = del ] && return
 				_svrctl_value || _svrctl_add cost name no-name \
@@ -214,6 +241,16 @@ _svrctl_object()
 		if [ "$n" = 1 ]; then
 			[ "$verb" = add ] || _svrctl_add $(_svrctl_names peer)
 			return
+		fi
+		# peer del NAME path LOCAL REMOTE...
+		if [ "$verb" = del ]; then
+			for ((i = n - 1; i >= 2; i--)); do
+				[ "${args[i]}" = path ] && break
+			done
+			if [ "$i" -ge 2 ] && [ $((n - 1 - i)) -lt 2 ]; then
+				_svrctl_peer_path "${args[1]}" $((n - 1 - i)) "${args[n - 1]}"
+				return
+			fi
 		fi
 		_svrctl_value && return
 		case "$verb" in
@@ -240,10 +277,16 @@ _svrctl_object()
 			_svrctl_add dev
 		fi ;;
 	session)
+		if [ "$n" = 1 ] && [ "$verb" != flush ]; then
+			_svrctl_add $(_svrctl_jq session "" '.[].uuid')
+			[ "$verb" = del ] && return
+		fi
 		[ "$verb" = del ] && return
 		_svrctl_value && return
 		_svrctl_add service tenant ;;
-	stats|monitor) ;;
+	stats)
+		[ "$verb" = show ] && [ "$n" = 1 ] && _svrctl_add --prometheus ;;
+	monitor) ;;
 	esac
 }
 

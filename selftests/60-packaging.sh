@@ -72,6 +72,8 @@ install_debs() {
 		assert_eq "$(dpkg-query -W -f='${Status} ${Version}' $p)" \
 			"install ok installed $VERSION-1" "$p"
 	done
+	# Saved configurations hold keys: root only.
+	assert_eq "$(stat -c '%a %U' /etc/svr)" "700 root" "/etc/svr"
 }
 
 dkms_status() {
@@ -229,6 +231,11 @@ completion() {
 		check "sp1" "svrctl -n $r1 security key add "
 		check "tcp udp icmp any" "svrctl service add x proto "
 		check "$r1" "svrctl -n $r1"
+		check "show --prometheus help" "svrctl stats "
+		check "--prometheus" "svrctl stats show "
+		check "7" "svrctl -n $r1 security key del sp1 "
+		check "192.0.2.1" "svrctl -n $r1 peer path del rB "
+		check "192.0.2.2" "svrctl -n $r1 peer path set rB 192.0.2.1 "
 		exit $bad
 	' - "$r1"
 }
@@ -250,24 +257,51 @@ demo_installed() {
 	echo "$out" | grep -q "demo done" || fail "the demo did not finish"
 }
 
-# The textfile-collector script of Documentation/observability.md, as
-# printed there, against the live module.
+# The textfile-collector script and its timer units of
+# Documentation/observability.md, as printed there, against the live module:
+# one file per namespace, each a valid exposition, files of namespaces that
+# are gone removed; the units verify.
+doc_block() { # DOC REGEX: the fenced block holding a line that matches
+	awk -v re="$2" '/^```/ { if (on) exit; blk = ""; inb = !inb; next }
+		inb { blk = blk $0 "\n"; if ($0 ~ re) on = 1 }
+		END { if (on) printf "%s", blk }' "$1"
+}
+
 prometheus_recipe() {
-	local doc=$REPO/Documentation/observability.md out=$TMP/prom
+	local doc=$REPO/Documentation/observability.md out=$TMP/prom u f
 	svr_modprobe svr
-	awk '/^# \/usr\/local\/sbin\/svr-prom/ { on = 1 } on && /^```/ { exit }
-	     on { print }' "$doc" >"$TMP/svr-prom"
-	[ -s "$TMP/svr-prom" ] || fail "no svr-prom script in $doc"
+	doc_block "$doc" '^# /usr/local/sbin/svr-prom' >/usr/local/sbin/svr-prom
+	[ -s /usr/local/sbin/svr-prom ] || fail "no svr-prom script in $doc"
+	chmod 0755 /usr/local/sbin/svr-prom
 	mkdir -p "$out"
-	PATH=$SYSPATH sh "$TMP/svr-prom" "$out"
-	grep -E '^svr_pkt_prerouting_total\{netns="init"\} [0-9]+$' "$out/svr.prom" ||
+	touch "$out/svr-gone.prom" "$out/other.prom"
+	PATH=$SYSPATH /usr/local/sbin/svr-prom "$out"
+	ls -la "$out"
+	grep -E '^svr_pkt_prerouting_total\{netns="init"\} [0-9]+$' "$out/svr-init.prom" ||
 		fail "no init-netns counter"
-	grep -E "^svr_drops_total\{netns=\"$r1\",reason=\"fib_miss\"\} [0-9]+\$" "$out/svr.prom" ||
+	grep -E "^svr_drops_total\{netns=\"$r1\",reason=\"fib_miss\"\} [0-9]+\$" "$out/svr-$r1.prom" ||
 		fail "no per-netns drop counter"
-	# One TYPE line per metric, before its samples.
-	assert_eq "$(grep -c '^# TYPE svr_drops_total counter$' "$out/svr.prom")" 1 "TYPE lines"
-	awk '/^# TYPE/ { t[$3] = 1; next } { n = $1; sub(/\{.*/, "", n); if (!(n in t)) exit 1 }' \
-		"$out/svr.prom" || fail "a sample before its TYPE line"
+	[ ! -e "$out/svr-gone.prom" ] || fail "the file of a namespace that is gone is left"
+	[ -e "$out/other.prom" ] || fail "another exporter's file was removed"
+	ls -A "$out" | grep -q '^\.' && fail "temporary files left"
+	for f in "$out"/svr-*.prom; do
+		assert_eq "$(stat -c %a "$f")" 644 "mode of $f"
+		assert_eq "$(grep -c '^# TYPE svr_drops_total counter$' "$f")" 1 "TYPE lines in $f"
+		# Every sample after its family's HELP and TYPE.
+		awk '/^# TYPE/ { t[$3] = 1; next } /^# HELP/ { next }
+		     { n = $1; sub(/\{.*/, "", n); if (!(n in t)) exit 1 }' "$f" ||
+			fail "a sample before its TYPE line in $f"
+	done
+	mkdir -p "$TMP/promunits"
+	for u in svr-prom.service svr-prom.timer; do
+		doc_block "$doc" "^# /etc/systemd/system/$u" >"$TMP/promunits/$u"
+		[ -s "$TMP/promunits/$u" ] || fail "no $u in $doc"
+	done
+	cp "$UNITS/svr.service" "$TMP/promunits/"
+	(cd "$TMP/promunits" && SYSTEMD_UNIT_PATH="$TMP/promunits:" \
+		systemd-analyze verify svr-prom.service svr-prom.timer) 2>&1 | tee "$TMP/promverify.log"
+	[ ! -s "$TMP/promverify.log" ] || fail "systemd-analyze verify complained"
+	rm -f /usr/local/sbin/svr-prom
 }
 
 make_install() {
@@ -279,7 +313,9 @@ make_install() {
 	for f in usr/local/sbin/svrctl usr/local/share/man/man8/svrctl.8 \
 		 usr/local/share/bash-completion/completions/svrctl \
 		 lib/systemd/system/svr.service lib/systemd/system/svr@.service \
-		 usr/local/share/doc/svrctl/install.md; do
+		 usr/local/share/doc/svrctl/install.md \
+		 usr/local/share/doc/svrctl/firewall.md \
+		 usr/local/share/doc/svrctl/json.md; do
 		[ -f "$d/$f" ] || fail "make install: no $f"
 	done
 	grep -q '^ExecStart=/usr/local/sbin/svrctl -n %i' "$d/lib/systemd/system/svr@.service" ||
@@ -327,7 +363,7 @@ case_timed "svr.service and svr@NETNS apply /etc/svr" units_apply
 case_timed "man -l svrctl.8 without warnings" man_page
 case_timed "bash completion: objects, keywords, configured names" completion
 case_timed "demo from the installed files" demo_installed
-case_timed "Prometheus textfile recipe of observability.md" prometheus_recipe
+case_timed "Prometheus textfile recipe and timer of observability.md" prometheus_recipe
 case_timed "make install/uninstall DESTDIR PREFIX" make_install
 case_timed "dpkg --purge removes the module and the tool" purge
 rm -rf "$TMP"
