@@ -282,6 +282,15 @@ for s in json.load(sys.stdin):
 	ip netns exec "$rB" nft list chain inet svr_filter forward |
 		grep -E 'iifname .*"wan".* oifname .*"srv".* counter packets [1-9]' || fail "rB: inner rule never matched"
 
+	# Before svr, only the peers may send to the wayports: a stranger on
+	# the WAN is dropped in rB's raw chain.
+	ip -n "$rA" addr add 192.0.2.77/24 dev wan
+	echo stranger | ip netns exec "$rA" timeout 10 socat -T 1 - \
+		UDP4:192.0.2.2:62001,bind=192.0.2.77 >/dev/null 2>&1 || true
+	ip netns exec "$rB" nft list chain inet svr_filter raw_prerouting |
+		grep -E 'ip saddr != .*counter packets [1-9]' || fail "rB: stranger not dropped before svr"
+	ip -n "$rA" addr del 192.0.2.77/24 dev wan
+
 	# Without the untracked rules, policy drop stops SVR: the rules matter.
 	ip netns exec "$rA" nft flush chain inet svr_filter forward
 	! udp_ok "$cl" 41011 || fail "UDP passed a FORWARD chain that only has policy drop"
