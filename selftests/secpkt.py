@@ -180,7 +180,9 @@ def verify(args):
             continue  # false-positive marker
         md += 1
         hdr = dict(tlvs(body[12:hl]) or [])
-        if 16 not in hdr or struct.unpack(">I", hdr[16])[0] != args.key_id:
+        peer_policy = args.hmac != "none" or args.cipher_key
+        if peer_policy and (16 not in hdr or
+                            struct.unpack(">I", hdr[16])[0] != args.key_id):
             bad.append(f"{src}:{sp}>{dst}:{dp}: TLV 16 is not key {args.key_id}")
             continue
         sec = body[hl:hl + plen]
