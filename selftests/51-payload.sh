@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Payload encryption per service (Documentation/security.md §3): a service
+# Payload encryption per service (Documentation/security.md §4): a service
 # with a security policy has the L4 payload of every packet of its sessions
 # encrypted between the ingress and the egress router, flagged by TLV 11.
 #
@@ -26,13 +26,12 @@ PKARGS=(--payload-key $PK --payload-key-id 21)
 T=/tmp/svr-pl
 
 capture_start() { # netns dev file
-	ip netns exec "$1" tcpdump -i "$2" -U -w "$3" -s 0 udp or tcp >/dev/null 2>&1 &
-	cap_pids+=($!)
+	pcap_start "$@"
+	cap_pids+=($cap_pid)
 }
 
 capture_stop() {
-	sleep 0.5
-	kill -INT "${cap_pids[@]}"; wait "${cap_pids[@]}" 2>/dev/null
+	pcap_stop "${cap_pids[@]}"
 	cap_pids=()
 }
 
@@ -41,7 +40,6 @@ captures() { # name
 	cap_pids=()
 	capture_start "$rB" wan $T-$1-wan.pcap
 	capture_start "$rB" srv $T-$1-srv.pcap
-	sleep 1
 }
 
 stats() {
@@ -55,7 +53,7 @@ stats() {
 # tcp_udp MARKER: a TCP line and a UDP datagram with MARKER come back.
 tcp_udp() {
 	local out
-	out=$( (echo "$1-tcp"; sleep 3) | ip netns exec "$cl" timeout 30 socat -t 5 -T 15 - TCP4:203.0.113.10:80)
+	out=$(tcp_echo "$1-tcp")
 	if [ "$(echo "$out" | sed -n 2p)" != "$1-tcp" ]; then
 		stats
 		fail "tcp data back: expected '$1-tcp', got '$out'"
@@ -162,7 +160,6 @@ udp_refused() {
 	before=$(svr_counter "$rB" "$1")
 	cap_pids=()
 	capture_start "$rB" srv $T-refused.pcap
-	sleep 1
 	out=$(echo "$2" | ip netns exec "$cl" timeout 10 socat -T 3 - UDP4:203.0.113.10:53,sourceport=$3 || true)
 	capture_stop
 	[ -z "$out" ] || fail "$1: answered: '$out'"
