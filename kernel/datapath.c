@@ -503,6 +503,10 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 		goto gone;
 	s->service = fp->svc;
 	s->svc_timeout = fp->svc->timeout;
+	/* Payload encryption is decided once, flagged by TLV 11. */
+	if (s->role == SVR_SESSION_ROLE_INGRESS &&
+	    svr_vec_payload_policy(fp->svc))
+		s->vec.flags |= SVR_VEC_PAYLOAD;
 	if (s->role == SVR_SESSION_ROLE_INGRESS)
 		ret = svr_vec_insert(sn, s, out);
 	else

@@ -72,6 +72,7 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s);
 bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
+struct svr_security *svr_vec_payload_policy(struct svr_service *svc);
 unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  const struct svr_pkt *p);

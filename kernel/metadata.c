@@ -575,6 +575,63 @@ enum svr_md_err svr_md_check_cipher_len(size_t pl)
 	return SVR_MD_ERR_OK;
 }
 
+/**
+ * svr_pkcs7_unpad() - check the PKCS#7 padding of a decrypted section
+ * @buf: the plaintext, whole AES blocks
+ * @len: its length, a non-zero multiple of 16
+ *
+ * Every padding byte is looked at, without an early exit that depends on
+ * the data (the time taken does not tell where the padding went wrong).
+ *
+ * Return: the padding length (1-16), or -1 when the padding is not valid.
+ */
+int svr_pkcs7_unpad(const u8 *buf, size_t len)
+{
+	unsigned int pad, i, bad;
+
+	if (!len || len % SVR_MD_AES_BLOCK)
+		return -1;
+	pad = buf[len - 1];
+	bad = pad == 0 || pad > SVR_MD_AES_BLOCK;
+	for (i = 1; i <= SVR_MD_AES_BLOCK; i++)
+		bad |= (i <= pad) & (buf[len - i] != pad);
+	return bad ? -1 : (int)pad;
+}
+
+/**
+ * svr_payload_sealed_len() - bytes of an encrypted user payload
+ * @plain_len: bytes of the clear L4 payload
+ *
+ * Return: key id + IV + PKCS#7-padded ciphertext, or 0 for an empty payload
+ * (which is sent as it is).
+ */
+size_t svr_payload_sealed_len(size_t plain_len)
+{
+	if (!plain_len)
+		return 0;
+	return SVR_PAYLOAD_HDR_LEN +
+	       (plain_len / SVR_MD_AES_BLOCK + 1) * SVR_MD_AES_BLOCK;
+}
+
+/**
+ * svr_payload_split() - check the framing of an encrypted user payload
+ * @buf: the L4 payload as received (metadata and HMAC trailer removed)
+ * @len: its length, not 0
+ * @key_id: set to the clear key id
+ *
+ * The ciphertext starts at @buf + SVR_PAYLOAD_HDR_LEN, the IV at @buf + 4.
+ *
+ * Return: true when @len is key id + IV + at least one whole AES block.
+ */
+bool svr_payload_split(const u8 *buf, size_t len, u32 *key_id)
+{
+	if (len < SVR_PAYLOAD_MIN_LEN ||
+	    (len - SVR_PAYLOAD_HDR_LEN) % SVR_MD_AES_BLOCK)
+		return false;
+	*key_id = get_unaligned_be32(buf);
+	return true;
+}
+
 /* ---- builder ---- */
 
 /**

@@ -104,6 +104,7 @@ enum svr_vec_flags {
 	SVR_VEC_REV_MD		= BIT(1),	/* egress: add reverse metadata */
 	SVR_VEC_REV_MD_SENT	= BIT(2),	/* egress: reverse metadata sent */
 	SVR_VEC_ICMP		= BIT(3),	/* ICMP echo carried as UDP */
+	SVR_VEC_PAYLOAD		= BIT(4),	/* payload encrypted (TLV 11) */
 };
 
 /*

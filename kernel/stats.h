@@ -43,7 +43,12 @@
 	FN(SEC_NO_KEY,		"drop_sec_no_key")			\
 	FN(MD_DECRYPT,		"drop_md_decrypt")			\
 	FN(CRYPTO,		"drop_crypto_error")			\
-	FN(GSO_SEGMENT,		"drop_gso_segment")
+	FN(GSO_SEGMENT,		"drop_gso_segment")			\
+	FN(PAYLOAD_MALFORMED,	"drop_payload_malformed")		\
+	FN(PAYLOAD_UNKNOWN_KEY,	"drop_payload_unknown_key")		\
+	FN(PAYLOAD_WRONG_POLICY, "drop_payload_wrong_policy")		\
+	FN(PAYLOAD_DECRYPT,	"drop_payload_decrypt")			\
+	FN(PAYLOAD_MISMATCH,	"drop_payload_mismatch")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -67,7 +72,9 @@
 	FN(MD_ENCRYPTED,	"md_encrypted")				\
 	FN(MD_DECRYPTED,	"md_decrypted")				\
 	FN(GSO_SEGMENTED,	"gso_segmented")			\
-	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")
+	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")			\
+	FN(PAYLOAD_ENCRYPTED,	"payload_encrypted")			\
+	FN(PAYLOAD_DECRYPTED,	"payload_decrypted")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

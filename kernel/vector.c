@@ -237,7 +237,8 @@ static enum svr_drop_reason md_peek(struct svr_net *sn, struct sk_buff *skb,
 	if (key && key->crypto.aes &&
 	    READ_ONCE(key->policy->cipher) != SVR_CIPHER_NONE) {
 		u8 *iv = b + md->hdr.hl, *ct = iv + SVR_MD_IV_LEN;
-		unsigned int ctlen, pad, i, badpad;
+		unsigned int ctlen;
+		int pad;
 
 		err = svr_md_check_cipher_len(md->hdr.pl);
 		if (err)
@@ -245,12 +246,8 @@ static enum svr_drop_reason md_peek(struct svr_net *sn, struct sk_buff *skb,
 		ctlen = md->hdr.pl - SVR_MD_IV_LEN;
 		if (svr_aes_cbc(key, false, iv, ct, ctlen))
 			return SVR_DROP_CRYPTO;
-		/* PKCS#7, checked without early exit. */
-		pad = ct[ctlen - 1];
-		badpad = pad == 0 || pad > SVR_MD_AES_BLOCK;
-		for (i = 1; i <= SVR_MD_AES_BLOCK; i++)
-			badpad |= (i <= pad) & (ct[ctlen - i] != pad);
-		if (badpad)
+		pad = svr_pkcs7_unpad(ct, ctlen);	/* no early exit */
+		if (pad < 0)
 			return SVR_DROP_MD_DECRYPT;
 		svr_stat_inc(sn, SVR_STAT_MD_DECRYPTED);
 		err = svr_md_parse_payload(ct, ctlen - pad, md);
@@ -332,6 +329,8 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 		md.security_id = key->id;
 		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
 	}
+	if (fwd && (READ_ONCE(v->flags) & SVR_VEC_PAYLOAD))
+		md.present |= BIT_ULL(SVR_TLV_SESSION_ENCRYPTED);
 	svr_md_build_init(&b, buf, SVR_MD_BUF);
 	if (fwd)
 		svr_md_build_forward(&b, &md);
@@ -492,6 +491,96 @@ static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
 	return SVR_DROP_NONE;
 }
 
+/* ---- payload encryption per service (TLV 11, Documentation/security.md) - */
+
+/* @svc's payload policy: its security policy when that has a cipher. */
+struct svr_security *svr_vec_payload_policy(struct svr_service *svc)
+{
+	struct svr_security *sec = svc ? svr_service_security(svc) : NULL;
+
+	if (!sec || READ_ONCE(sec->cipher) == SVR_CIPHER_NONE)
+		return NULL;
+	return sec;
+}
+
+/*
+ * Replace the L4 payload by key id, IV and AES-CBC ciphertext (PKCS#7
+ * padded); an empty payload stays empty. The packet is linear and private.
+ */
+static enum svr_drop_reason payload_seal(struct svr_net *sn,
+					 struct sk_buff *skb,
+					 const struct svr_pkt *q,
+					 const struct svr_key *key)
+{
+	unsigned int off = md_off(skb, q), plen, pad;
+	int room = skb_tailroom(skb);
+	u8 *p;
+
+	if (skb->len <= off)
+		return SVR_DROP_NONE;
+	plen = skb->len - off;
+	pad = SVR_MD_AES_BLOCK - plen % SVR_MD_AES_BLOCK;
+	if (room < (int)pad &&
+	    pskb_expand_head(skb, 0, pad - room, GFP_ATOMIC))
+		return SVR_DROP_NOMEM;
+	memset(skb_put(skb, pad), pad, pad);
+	if (skb_open(skb, off, SVR_PAYLOAD_HDR_LEN))
+		return SVR_DROP_NOMEM;
+	p = skb->data + off;
+	put_unaligned_be32(key->id, p);
+	get_random_bytes(p + SVR_PAYLOAD_KEYID_LEN, SVR_MD_IV_LEN);
+	if (svr_aes_cbc(key, true, p + SVR_PAYLOAD_KEYID_LEN,
+			p + SVR_PAYLOAD_HDR_LEN, plen + pad))
+		return SVR_DROP_CRYPTO;
+	svr_stat_inc(sn, SVR_STAT_PAYLOAD_ENCRYPTED);
+	return SVR_DROP_NONE;
+}
+
+/*
+ * The reverse of payload_seal() for a session whose service has payload
+ * policy @sec (NULL: none here any more), after the HMAC trailer and any
+ * metadata are gone. The key is the one the clear key id names; it must
+ * belong to @sec.
+ */
+static enum svr_drop_reason payload_open(struct svr_net *sn,
+					 struct sk_buff *skb,
+					 const struct svr_pkt *q,
+					 struct svr_security *sec)
+{
+	unsigned int off, len;
+	struct svr_key *key;
+	int pad;
+	u32 id;
+	u8 *p;
+
+	if (vec_linear(skb))
+		return SVR_DROP_NOMEM;
+	off = md_off(skb, q);
+	if (skb->len <= off)
+		return SVR_DROP_NONE;	/* nothing was encrypted */
+	p = skb->data + off;
+	len = skb->len - off;
+	if (!svr_payload_split(p, len, &id))
+		return SVR_DROP_PAYLOAD_MALFORMED;
+	key = svr_key_lookup(sn, id);
+	if (!key)
+		return SVR_DROP_PAYLOAD_UNKNOWN_KEY;
+	if (!sec || key->policy != sec || !key->crypto.aes)
+		return SVR_DROP_PAYLOAD_WRONG_POLICY;
+	if (svr_aes_cbc(key, false, p + SVR_PAYLOAD_KEYID_LEN,
+			p + SVR_PAYLOAD_HDR_LEN, len - SVR_PAYLOAD_HDR_LEN))
+		return SVR_DROP_CRYPTO;
+	pad = svr_pkcs7_unpad(p + SVR_PAYLOAD_HDR_LEN,
+			      len - SVR_PAYLOAD_HDR_LEN);
+	if (pad < 0)
+		return SVR_DROP_PAYLOAD_DECRYPT;
+	skb_trim(skb, skb->len - pad);
+	if (skb_close(skb, off, SVR_PAYLOAD_HDR_LEN))
+		return SVR_DROP_NOMEM;
+	svr_stat_inc(sn, SVR_STAT_PAYLOAD_DECRYPTED);
+	return SVR_DROP_NONE;
+}
+
 /* Metadata from a peer with policy @sec was protected by @key (or none). */
 static enum svr_drop_reason sec_match(struct svr_security *sec,
 				      const struct svr_key *key)
@@ -570,8 +659,9 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 
 	if (to_peer) {
 		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
-		struct svr_key *key = NULL;
+		struct svr_key *key = NULL, *pkey = NULL;
 		u8 hmac = SVR_HMAC_NONE, mode = 0;
+		unsigned int grow = 0;
 		bool seal = false;
 
 		if (s->role == SVR_SESSION_ROLE_INGRESS)
@@ -586,9 +676,19 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			mode = READ_ONCE(sec->hmac_mode);
 			seal = key->crypto.aes &&
 			       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
-			if (vec_linear(skb))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			grow = svr_hmac_len(hmac);
 		}
+		if (v->flags & SVR_VEC_PAYLOAD) {
+			struct svr_security *psec;
+
+			psec = svr_vec_payload_policy(s->service);
+			pkey = psec ? svr_sec_send_key(psec) : NULL;
+			if (!pkey || !pkey->crypto.aes)
+				return svr_drop(sn, skb, SVR_DROP_SEC_NO_KEY);
+			grow += SVR_PAYLOAD_GROWTH_MAX;
+		}
+		if ((sec || pkey) && vec_linear(skb))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
 			return svr_drop(sn, skb, SVR_DROP_GSO_MD);
 		if (skb->ip_summed == CHECKSUM_PARTIAL &&
@@ -600,6 +700,18 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
 			full = true;
 		}
+		if (pkey) {
+			why = payload_seal(sn, skb, &q, pkey);
+			if (why)
+				return svr_drop(sn, skb, why);
+			full = true;
+			/* UDP that no longer fits the WAN: IPv4 fragments it. */
+			if (q.key.family == AF_INET &&
+			    q.key.proto == IPPROTO_UDP)
+				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
+		}
+		if (grow)
+			vec_mss_clamp(sn, skb, &q, grow);
 		if (add_md) {
 			if (md_add(sn, skb, &q, s,
 				   s->role == SVR_SESSION_ROLE_INGRESS, key, seal))
@@ -629,7 +741,6 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			full = true;
 		}
 		if (hmac != SVR_HMAC_NONE) {
-			vec_mss_clamp(sn, skb, &q, svr_hmac_len(hmac));
 			if (hmac_append(skb, &q, key, hmac, mode))
 				return svr_drop(sn, skb, SVR_DROP_CRYPTO);
 			svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
@@ -672,6 +783,13 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			/* Its absence acknowledges our reverse metadata. */
 			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
 		}
+		if (v->flags & SVR_VEC_PAYLOAD) {
+			why = payload_open(sn, skb, &q,
+					   svr_vec_payload_policy(s->service));
+			if (why)
+				return svr_drop(sn, skb, why);
+			full = true;
+		}
 		if (v->flags & SVR_VEC_ICMP) {
 			if (skb->ip_summed == CHECKSUM_PARTIAL &&
 			    skb_checksum_help(skb))
@@ -712,7 +830,7 @@ static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
 {
 	u8 flags = READ_ONCE(s->vec.flags);
 
-	if (vec_sec(s) || (flags & SVR_VEC_ICMP))
+	if (vec_sec(s) || (flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)))
 		return true;
 	if (to_peer && (flags & (s->role == SVR_SESSION_ROLE_INGRESS ?
 				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
@@ -989,6 +1107,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	struct svr_peer *peer;
 	struct svr_flow *fw;
 	struct svr_pkt q = *p;
+	struct svr_security *psec = NULL;
 	struct svr_key *key;
 	struct svr_md md;
 	struct svr_vec *v;
@@ -1009,6 +1128,12 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 		why = svr_vec_admit(sn, &md, &fp, &peer);
 	if (!why)
 		why = sec_match(rcu_dereference(peer->security), key);
+	/* TLV 11 and our service's payload policy must agree. */
+	if (!why) {
+		psec = svr_vec_payload_policy(fp.svc);
+		if (!psec != !svr_md_has(&md, SVR_TLV_SESSION_ENCRYPTED))
+			why = SVR_DROP_PAYLOAD_MISMATCH;
+	}
 	if (why)
 		return svr_drop(sn, skb, why);
 	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
@@ -1040,6 +1165,12 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	s->nh.peer = peer;
 	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
 		goto nomem;
+	if (psec) {
+		v->flags |= SVR_VEC_PAYLOAD;
+		why = payload_open(sn, skb, &q, psec);
+		if (why)
+			goto drop;
+	}
 
 	/* The original packet, but for its source: route it, then that. */
 	if (v->flags & SVR_VEC_ICMP) {

@@ -16,9 +16,7 @@ topo_two_routers
 case_config() { topo_two_routers_config; }
 
 capture() { # start a capture of the WAN at rB
-	ip netns exec "$rB" tcpdump -i wan -U -w "$1" -s 0 udp or tcp >/dev/null 2>&1 &
-	cap_pid=$!
-	sleep 1
+	pcap_start "$rB" wan "$1"
 }
 
 case_tcp() {
@@ -41,7 +39,8 @@ case_ping() {
 }
 
 case_ipv6() {
-	assert_eq "$(ip netns exec "$cl" timeout 20 socat -T 10 - TCP6:[2001:db8:5::10]:80 </dev/null)" \
+	# -t: after our EOF, wait for the server's line (default 0.5 s).
+	assert_eq "$(ip netns exec "$cl" timeout 30 socat -t 15 -T 15 - TCP6:[2001:db8:5::10]:80 </dev/null)" \
 		"[2001:0db8:0001:0000:0000:0000:0000:0002]" "tcp6: server sees"
 	ip netns exec "$cl" ping -6 -c 2 -i 0.3 -W 3 2001:db8:5::10 >/dev/null || fail "ping6"
 }
@@ -61,8 +60,7 @@ case_wire() {
 	local pcap=/tmp/svr-wan.pcap
 	capture $pcap
 	echo wire-check | ip netns exec "$cl" timeout 20 socat -T 5 - TCP4:203.0.113.10:80 >/dev/null
-	sleep 1
-	kill $cap_pid; wait $cap_pid 2>/dev/null
+	pcap_stop
 	svrctl decode $pcap | tee /tmp/svr-wan.txt
 	# Only waypoint addresses on the WAN, wayports in range.
 	grep -E '^#' /tmp/svr-wan.txt | grep -v '192\.0\.2\.[12]:[0-9]* -> 192\.0\.2\.[12]:' && fail "non-waypoint addresses"

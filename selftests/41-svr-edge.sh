@@ -121,12 +121,17 @@ for i in range(1000):
     if i % 50 == 49:
         time.sleep(0.05)
 pending = set(socks)
-deadline = time.time() + 60
-while pending and time.time() < deadline:
-    r, _, _ = select.select(list(pending), [], [], 1)
-    for s in r:
-        s.recv(100)
-        pending.discard(s)
+# A datagram lost on a loaded host (a full queue) is sent again on the same
+# socket, as a client would: the same session, so every one must answer.
+for attempt in range(4):
+    deadline = time.time() + 15
+    while pending and time.time() < deadline:
+        r, _, _ = select.select(list(pending), [], [], 1)
+        for s in r:
+            s.recv(100)
+            pending.discard(s)
+    for s in pending:
+        s.sendto(b"again", ("203.0.113.10", 53))
 print(1000 - len(pending))
 PY
 )

@@ -159,6 +159,24 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 
+# pcap_start NS DEV FILE: tcpdump of UDP and TCP on DEV into FILE, and wait
+# until it listens (a fixed sleep misses first packets on a loaded host).
+# Sets cap_pid; stop it with pcap_stop.
+pcap_start() {
+	ip netns exec "$1" tcpdump -i "$2" -U -w "$3" -s 0 udp or tcp \
+		>/dev/null 2>"$3.err" &
+	cap_pid=$!
+	busywait 30000 grep -q "listening on" "$3.err" ||
+		echo "# tcpdump on $2 in $1 did not start in 30 s"
+}
+
+pcap_stop() { # [PID...], default $cap_pid
+	sleep 0.5
+	kill -INT "${@:-$cap_pid}" 2>/dev/null
+	wait "${@:-$cap_pid}" 2>/dev/null
+	return 0
+}
+
 # wait_listen NS PORT [tcp|udp]: until something listens on PORT in NS.
 wait_listen() {
 	local opt=-ltn

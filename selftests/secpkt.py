@@ -20,6 +20,14 @@
       again, from and to the same addresses and ports.
 
 KEYARGS: --key-id N --cipher-key HEX --hmac-key HEX --hmac ALG --mode MODE
+
+Payload encryption of a service (TLV 11): with --payload-key HEX
+(--payload-key-id N), verify also opens every non-empty user payload as key
+id + IV + AES-CBC (PKCS#7), counts the forward metadata that carry TLV 11,
+and with --expect-text STR requires STR in some decrypted payload and in no
+payload as sent. send builds the first packet with TLV 11 and its payload
+sealed, spoiled as KIND says (payload-valid, payload-not-blocks,
+payload-bad-padding, payload-unknown-key, payload-no-tlv11).
 """
 import argparse
 import hashlib
@@ -111,13 +119,36 @@ def pcap_packets(path):
         yield ts, proto, src, sp, dst, dp, l4[hl:]
 
 
+def payload_open(args, user, bad, where):
+    """The clear text of a sealed user payload, or None (reason in bad)."""
+    if len(user) < 36 or (len(user) - 20) % 16:
+        bad.append(f"{where}: payload of {len(user)} bytes is not key id + IV + blocks")
+        return None
+    kid = struct.unpack_from(">I", user)[0]
+    if kid != args.payload_key_id:
+        bad.append(f"{where}: payload key id {kid}, not {args.payload_key_id}")
+        return None
+    c = Cipher(algorithms.AES(bytes.fromhex(args.payload_key)),
+               modes.CBC(user[4:20])).decryptor()
+    pt = c.update(user[20:]) + c.finalize()
+    pad = pt[-1]
+    if not 1 <= pad <= 16 or pt[-pad:] != bytes([pad]) * pad:
+        bad.append(f"{where}: payload padding is not PKCS#7")
+        return None
+    return pt[:-pad]
+
+
 def verify(args):
     tlen = TLEN[args.hmac]
-    n = ok = md = sealed = 0
+    n = ok = md = sealed = psealed = tlv11 = fwdmd = 0
+    text = args.expect_text.encode() if args.expect_text else None
+    text_seen = False
     bad = []
     names = set()
     for ts, proto, src, sp, dst, dp, pl in pcap_packets(args.pcap):
         n += 1
+        if text and text in pl:
+            bad.append(f"{src}:{sp}>{dst}:{dp}: the clear text is on the wire")
         if tlen:
             if len(pl) < tlen:
                 bad.append(f"{src}:{sp}>{dst}:{dp} {len(pl)} bytes: no trailer")
@@ -131,6 +162,16 @@ def verify(args):
             ok += 1
         else:
             body = pl
+        user = body
+        if body[:8] == COOKIE and len(body) >= 12:
+            vhl, plen = struct.unpack_from(">HH", body, 8)
+            user = body[(vhl & 0xfff) + plen:]
+        if args.payload_key and user:
+            pt = payload_open(args, user, bad, f"{src}:{sp}>{dst}:{dp}")
+            if pt is None:
+                continue
+            psealed += 1
+            text_seen |= bool(text) and text in pt
         if body[:8] != COOKIE or len(body) < 12:
             continue
         vhl, plen = struct.unpack_from(">HH", body, 8)
@@ -139,7 +180,9 @@ def verify(args):
             continue  # false-positive marker
         md += 1
         hdr = dict(tlvs(body[12:hl]) or [])
-        if 16 not in hdr or struct.unpack(">I", hdr[16])[0] != args.key_id:
+        peer_policy = args.hmac != "none" or args.cipher_key
+        if peer_policy and (16 not in hdr or
+                            struct.unpack(">I", hdr[16])[0] != args.key_id):
             bad.append(f"{src}:{sp}>{dst}:{dp}: TLV 16 is not key {args.key_id}")
             continue
         sec = body[hl:hl + plen]
@@ -165,8 +208,20 @@ def verify(args):
         for t, v in walked:
             if t in (7, 10, 14, 19):
                 names.add(f"{t}={v.decode(errors='replace')}")
+        types = [t for t, v in walked]
+        if 2 in types or 3 in types:
+            fwdmd += 1
+            tlv11 += 11 in types
     print(f"packets {n} hmac-ok {ok} metadata {md} sealed {sealed} trailer {tlen}")
     print("names " + " ".join(sorted(names)))
+    if args.payload_key:
+        print(f"payloads sealed {psealed}, forward metadata {fwdmd} with TLV 11 {tlv11}")
+        if not psealed:
+            bad.append("no sealed payload")
+        if tlv11 != fwdmd or not fwdmd:
+            bad.append("forward metadata without TLV 11")
+        if text and not text_seen:
+            bad.append("the clear text is in no decrypted payload")
     for b in bad[:10]:
         print("BAD " + b)
     if bad or not n:
@@ -191,6 +246,8 @@ def build(args, kind):
         tlv(6, uuid.uuid4().bytes) + tlv(14, b"rA") + tlv(19, b"wan0")
     if kind == "tlv-fill":
         body += b"\x00\x07"
+    if args.payload_key and kind != "payload-no-tlv11":
+        body += tlv(11, b"")
     if args.cipher_key and kind != "no-key-id":
         padn = 16 - len(body) % 16
         pad = bytes([padn]) * padn
@@ -210,7 +267,7 @@ def build(args, kind):
     md = COOKIE + struct.pack(">HH", 0x1000 | hl, pl) + head + sec
     if kind == "truncated":
         md = md[:len(md) - len(sec) // 2]
-    data = md + b"hostile-" + kind.encode() + b"\n"
+    data = md + payload_seal(args, kind, b"hostile-" + kind.encode() + b"\n")
     slot = int(time.time()) // 2
     if kind == "stale-slot":
         slot -= 3
@@ -218,6 +275,22 @@ def build(args, kind):
     if kind == "bad-hmac":
         tag = bytes([tag[0] ^ 1]) + tag[1:]
     return data + tag
+
+
+def payload_seal(args, kind, clear):
+    """The user payload as svr seals it for a service with a payload key."""
+    if not args.payload_key:
+        return clear
+    padn = 16 - len(clear) % 16
+    pad = bytes([padn]) * padn
+    if kind == "payload-bad-padding":
+        pad = pad[:-1] + bytes([0])
+    kid = 999 if kind == "payload-unknown-key" else args.payload_key_id
+    iv = os.urandom(16)
+    c = Cipher(algorithms.AES(bytes.fromhex(args.payload_key)),
+               modes.CBC(iv)).encryptor()
+    out = struct.pack(">I", kid) + iv + c.update(clear + pad) + c.finalize()
+    return out[:-5] if kind == "payload-not-blocks" else out
 
 
 def send_udp(payload, src, sport, dst, dport):
@@ -242,6 +315,9 @@ def main():
     ap.add_argument("--dport", type=int, default=20001)
     ap.add_argument("--expect-sealed", action="store_true")
     ap.add_argument("--allow-clear-walk", action="store_true")
+    ap.add_argument("--payload-key", default="")
+    ap.add_argument("--payload-key-id", type=int, default=21)
+    ap.add_argument("--expect-text", default="")
     args = ap.parse_args()
     if args.cmd == "verify":
         args.pcap = args.arg

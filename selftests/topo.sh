@@ -37,6 +37,23 @@ topo_two_routers() {
 	wait_listen "$sv" 80 && wait_listen "$sv" 53 udp || echo "# servers did not start"
 }
 
+# tcp_echo LINE [DST]: LINE to the server's TCP echo (port 80) from the
+# client; prints what came back (the server's line with our address, then
+# LINE). Our side stays open until LINE is back (at most 30 s), so the
+# server cannot close before its cat has echoed, however slow the host.
+tcp_echo() {
+	local f
+	f=$(mktemp)
+	( echo "$1"
+	  for _ in $(seq 1 150); do
+		grep -qxF -- "$1" "$f" && break
+		sleep 0.2
+	  done ) |
+		ip netns exec "$cl" timeout 60 socat -t 10 -T 40 - "TCP4:${2:-203.0.113.10}:80" >"$f"
+	cat "$f"
+	rm -f "$f"
+}
+
 topo_two_routers_config() {
 	A router set name rA
 	A tenant add blue

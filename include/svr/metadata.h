@@ -27,6 +27,19 @@ enum svr_md_const {
 	SVR_MD_AES_BLOCK	= 16,
 };
 
+/*
+ * The encrypted user payload of a session flagged with TLV 11 (svr §16,
+ * Documentation/wire-format.md §8): in place of the L4 payload, the clear
+ * key id (u32 big-endian), a 16-byte IV and the AES-CBC ciphertext of the
+ * payload with PKCS#7 padding. An empty payload stays empty.
+ */
+enum svr_payload_const {
+	SVR_PAYLOAD_KEYID_LEN	= 4,
+	SVR_PAYLOAD_HDR_LEN	= 20,	/* key id + IV */
+	SVR_PAYLOAD_MIN_LEN	= 36,	/* key id + IV + one block */
+	SVR_PAYLOAD_GROWTH_MAX	= 36,	/* key id + IV + a whole pad block */
+};
+
 /* TLV types (svr-protocol.md §4.2). */
 enum svr_tlv_type {
 	SVR_TLV_FRAGMENT		= 1,	/* H, 10 */
@@ -252,6 +265,9 @@ bool svr_md_payload_walks(const u8 *p, size_t plen);
 enum svr_md_payload_mode svr_md_payload_mode(const struct svr_md *md,
 					     bool have_key);
 enum svr_md_err svr_md_check_cipher_len(size_t pl);
+int svr_pkcs7_unpad(const u8 *buf, size_t len);
+size_t svr_payload_sealed_len(size_t plain_len);
+bool svr_payload_split(const u8 *buf, size_t len, u32 *key_id);
 bool svr_md_tlv_known(unsigned int type);
 int svr_md_tlv_next(const u8 *p, size_t len, size_t *off, u16 *type,
 		    const u8 **val, u16 *vlen);

@@ -1113,6 +1113,48 @@ static void t_all_hit(void)
 	}
 }
 
+/* PKCS#7 and the encrypted user payload framing (security.md, TLV 11). */
+static void t_payload_framing(void)
+{
+	u8 b[48], p[64];
+	unsigned int n;
+	u32 id = 0;
+
+	for (n = 1; n <= 16; n++) {
+		memset(b, 0xee, sizeof(b));
+		memset(b + 32 - n, n, n);
+		CHECK(svr_pkcs7_unpad(b, 32) == (int)n);
+		b[32 - n] ^= 1;			/* the first pad byte wrong */
+		CHECK(svr_pkcs7_unpad(b, 32) == -1);
+	}
+	memset(b, 0, sizeof(b));
+	CHECK(svr_pkcs7_unpad(b, 16) == -1);	/* pad 0 */
+	b[15] = 17;
+	CHECK(svr_pkcs7_unpad(b, 16) == -1);	/* pad > block */
+	memset(b, 16, 16);
+	CHECK(svr_pkcs7_unpad(b, 16) == 16);	/* a whole pad block */
+	CHECK(svr_pkcs7_unpad(b, 15) == -1);	/* not whole blocks */
+	CHECK(svr_pkcs7_unpad(b, 0) == -1);
+
+	CHECK(svr_payload_sealed_len(0) == 0);	/* empty stays empty */
+	CHECK(svr_payload_sealed_len(1) == 36);
+	CHECK(svr_payload_sealed_len(15) == 36);
+	CHECK(svr_payload_sealed_len(16) == 52);
+	CHECK(svr_payload_sealed_len(1400) == 20 + 1408);
+	for (n = 1; n <= 1500; n++)
+		CHECK(svr_payload_sealed_len(n) - n >= 21 &&
+		      svr_payload_sealed_len(n) - n <= SVR_PAYLOAD_GROWTH_MAX);
+
+	memset(p, 0, sizeof(p));
+	p[0] = 0x12, p[1] = 0x34, p[2] = 0x56, p[3] = 0x78;
+	CHECK(svr_payload_split(p, 36, &id) && id == 0x12345678);
+	CHECK(svr_payload_split(p, 52, &id));
+	CHECK(!svr_payload_split(p, 35, &id));	/* no whole block */
+	CHECK(!svr_payload_split(p, 20, &id));	/* key id + IV only */
+	CHECK(!svr_payload_split(p, 44, &id));	/* half a block more */
+	CHECK(!svr_payload_split(p, 4, &id));
+}
+
 static const struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1140,6 +1182,7 @@ static const struct test {
 	{ "roundtrip: false-positive marker", t_rt_marker },
 	{ "builder: -ENOSPC, -EMSGSIZE, -EINVAL", t_build_errors },
 	{ "builder: encryption seam, sealed payload section", t_seal },
+	{ "payload: PKCS#7 check, sealed length, key id framing", t_payload_framing },
 	{ "parser: unknown skipped, first wins, trailing NUL", t_rules },
 	{ "reject: one input per error value", t_reject_table },
 	{ "malformed: header length off by one", t_hl_off },
