@@ -43,7 +43,8 @@
 	FN(SEC_NO_KEY,		"drop_sec_no_key")			\
 	FN(MD_DECRYPT,		"drop_md_decrypt")			\
 	FN(CRYPTO,		"drop_crypto_error")			\
-	FN(GSO_SEGMENT,		"drop_gso_segment")
+	FN(GSO_SEGMENT,		"drop_gso_segment")			\
+	FN(L4_CHECKSUM,		"drop_l4_checksum")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
