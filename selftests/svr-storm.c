@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * svr-storm: send many IPv4/UDP packets at a router fast, from an AF_PACKET
- * socket (no IP stack on the sending side), for selftests/52-hostile.sh.
+ * socket (no IP stack on the sending side), for selftests/hostile.sh.
  *
  *   svr-storm storm --dev IF --dst-mac MAC --src IP --dst IP
  *                   --template FILE [--template FILE...] --count N [--seed S]

@@ -1,23 +1,25 @@
-#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # Hostile traffic at scale (issue 7; the single malformed packets are in
-# 50-security.sh):
+# 50-security.sh), shared by 52-hostile-storm.sh, 53-hostile-flood.sh and
+# 54-hostile-unload.sh (one script each: each fits the runner's time limit
+# on a loaded machine):
 #
 #   client ---lan--- rA ---wan--- rB ---srv--- server
 #
 # - a storm of mutated metadata packets at rB's waypoint (selftests/svr-storm
 #   from rA's wan, bypassing rA's stack) while a TCP transfer runs: every
 #   packet is accounted for by a counter, exactly, and the transfer is intact;
-# - a session flood from the client against rA's session-limit: the table
-#   never exceeds it, memory stays bounded, an established session goes on,
-#   and the table drains to empty;
 # - the first fragment of a metadata packet that never completes;
-# - `ip netns del` and `rmmod svr` while TCP and pings flow through an
+# - a session flood from the client against rA's session-limit: the table
+#   fills to the limit and never beyond, memory stays bounded, an
+#   established session goes on, and the table drains to empty;
+# - `rmmod svr` and `ip netns del` while TCP and pings flow through an
 #   HMAC + AES policy.
 #
-# SVR_STORM_COUNT (default 100000) and SVR_FLOOD_COUNT (default below;
-# 1000000 is the issue's figure) size the storm and the flood.
+# SVR_STORM_COUNT (default 100000), SVR_FLOOD_COUNT (default 120000; the
+# issue's figure is 1000000: about 8 minutes at the 2,000 first packets/s
+# of TCG on a loaded host) and SVR_FLOOD_LIMIT (100000) size them.
 source "$(dirname "$0")/lib.sh"
 T=$(mktemp -d)
 BACKLOG0=$(sysctl -n net.core.netdev_max_backlog)
@@ -28,7 +30,7 @@ source "$(dirname "$0")/topo.sh"
 SEC=$REPO/selftests/secpkt.py
 STORM=$REPO/selftests/svr-storm
 STORM_COUNT=${SVR_STORM_COUNT:-100000}
-FLOOD_COUNT=${SVR_FLOOD_COUNT:-150000}
+FLOOD_COUNT=${SVR_FLOOD_COUNT:-120000}
 FLOOD_LIMIT=${SVR_FLOOD_LIMIT:-100000}
 CK=00112233445566778899aabbccddeeff
 HK=4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b
@@ -347,25 +349,3 @@ case_netns_del() {
 	assert_eq "$(live "$rA")" 0 "sessions on rA after a flush"
 }
 
-topo_two_routers
-# SVR_HOSTILE_CASES="case_storm ..." runs only those (and the setup).
-hcase() { # description function
-	if [ -n "$SVR_HOSTILE_CASES" ] && [ "$2" != case_setup ] &&
-	   [[ " $SVR_HOSTILE_CASES " != *" $2 "* ]]; then
-		run_case "$1" skip_case
-		return
-	fi
-	run_case "$1" tcase "$2"
-}
-skip_case() { return $ksft_skip; }
-
-ktap_header 6
-hcase "two routers with an HMAC + AES policy" case_setup
-hcase "storm of $STORM_COUNT mutated packets at rB's waypoint: every one counted, TCP intact" case_storm
-hcase "flood of $FLOOD_COUNT first packets against session-limit $FLOOD_LIMIT" case_flood
-hcase "a first fragment that never completes: reassembly times out, no session" case_fragment
-hcase "rmmod svr while TCP and pings flow through the policy, then load again" case_rmmod
-hcase "ip netns del of a router while TCP and pings flow through the policy" case_netns_del
-cleanup_all_ns
-svr_unload
-ktap_finish
