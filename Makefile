@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # svr: Secure Vector Routing for Linux.
-#   make            build kernel/svr.ko and userspace/svrctl
+#   make            build kernel/svr.ko, userspace/svrctl and the selftests' helpers
 #   make check      install what is missing, build, run every test
 #   make check-debug  the VM tests on a debug kernel (KASAN, lockdep, kmemleak)
 #   make demo       the main job, in a VM
@@ -15,9 +15,9 @@ KSRC_CACHE ?= /var/cache/svr/ksrc
 FUZZ_SECONDS ?= 300
 V ?= 0
 
-.PHONY: all module svrctl setup check check-debug check-unit check-vm demo fuzz style clean
+.PHONY: all module svrctl tools setup check check-debug check-unit check-vm demo fuzz style clean
 
-all: module svrctl
+all: module svrctl tools
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/setup" >&2; exit 1; }
@@ -25,6 +25,10 @@ module:
 
 svrctl:
 	$(MAKE) -C userspace
+
+# Helpers of the VM selftests (selftests/svr-storm).
+tools:
+	$(MAKE) -C selftests
 
 setup:
 	@scripts/setup
@@ -90,6 +94,7 @@ style: setup
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
 	-$(MAKE) -C selftests/unit clean
 
 # ---- install, uninstall, Debian packages (issue 10, Documentation/install.md)

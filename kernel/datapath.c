@@ -484,6 +484,8 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 	struct svr_flow *f;
 	int ret;
 
+	if (svr_session_table_full(sn))
+		return svr_drop(sn, skb, SVR_DROP_TABLE_FULL);
 	s = svr_session_alloc(sn);
 	if (!s)
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);

@@ -900,6 +900,7 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct svr_net *sn = svr_nl_sn(info);
 	struct nlattr **tb = info->attrs;
 	struct svr_router *old, *r;
+	bool retime;
 	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
@@ -942,9 +943,16 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto err;
 	}
+	retime = r->timeout_tcp_est != old->timeout_tcp_est ||
+		 r->timeout_tcp_close != old->timeout_tcp_close ||
+		 r->timeout_udp != old->timeout_udp ||
+		 r->timeout_icmp != old->timeout_icmp;
 	rcu_assign_pointer(sn->cfg->router, r);
 	kfree_rcu(old, rcu);
 	svr_cfg_changed(sn);
+	/* New timeouts apply to the sessions in the table too. */
+	if (retime)
+		svr_sessions_retime(sn);
 	svr_nl_notify(sn, SVR_CMD_ROUTER_CHANGE_NTF, svr_fill_router, r, NULL,
 		      info);
 	mutex_unlock(&sn->cfg_lock);

@@ -215,6 +215,16 @@ unsigned int svr_session_count(const struct svr_net *sn)
 	return atomic_read(&sn->sess.count);
 }
 
+/*
+ * At its limit, the table refuses a first packet before any work is done
+ * for it (a flood of first packets then costs a lookup, not an allocation
+ * and a route). svr_session_insert() still enforces the limit exactly.
+ */
+bool svr_session_table_full(struct svr_net *sn)
+{
+	return atomic_read(&sn->sess.count) >= svr_session_limit(sn);
+}
+
 static u32 svr_session_timeout(const struct svr_session *s)
 {
 	u8 proto = s->flow[SVR_DIR_FWD].key.proto;
@@ -349,6 +359,36 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 	return n;
+}
+
+/*
+ * The router's timeouts changed: every session takes its timeout from the
+ * new ones (those with their service's timeout keep it). Process context:
+ * lowering udp-timeout under a flood of first packets sheds them at once.
+ */
+void svr_sessions_retime(struct svr_net *sn)
+{
+	struct rhashtable_iter iter;
+	struct svr_session *s;
+	unsigned int batch = 0;
+
+	if (!atomic_read(&sn->sess.count))
+		return;
+	rhashtable_walk_enter(&sn->sess.table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((s = svr_session_walk_next(&iter))) {
+		spin_lock_bh(&s->lock);
+		WRITE_ONCE(s->timeout, svr_session_timeout(s));
+		spin_unlock_bh(&s->lock);
+		if (++batch >= 256) {
+			batch = 0;
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 }
 
 static bool svr_session_match_expired(struct svr_session *s, void *arg)

@@ -194,6 +194,8 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 		      unsigned int len, const struct tcphdr *th);
 
 unsigned int svr_session_count(const struct svr_net *sn);
+bool svr_session_table_full(struct svr_net *sn);
+void svr_sessions_retime(struct svr_net *sn);
 unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg);

@@ -48,7 +48,8 @@
 	FN(PAYLOAD_UNKNOWN_KEY,	"drop_payload_unknown_key")		\
 	FN(PAYLOAD_WRONG_POLICY, "drop_payload_wrong_policy")		\
 	FN(PAYLOAD_DECRYPT,	"drop_payload_decrypt")			\
-	FN(PAYLOAD_MISMATCH,	"drop_payload_mismatch")
+	FN(PAYLOAD_MISMATCH,	"drop_payload_mismatch")		\
+	FN(L4_CHECKSUM,		"drop_l4_checksum")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\

@@ -31,6 +31,7 @@
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/tcp.h>
+#include <linux/netfilter.h>
 #include <svr/metadata.h>
 
 #include "svr.h"
@@ -165,6 +166,33 @@ static int udp_to_icmp(struct sk_buff *skb, struct svr_pkt *q, u8 proto)
 	q->key.sport = ih->un.echo.id;
 	q->key.dport = ih->un.echo.id;
 	return 0;
+}
+
+/*
+ * A packet from the peer that svr changes (HMAC trailer or metadata
+ * removed, UDP back to ICMP) leaves with checksums computed from scratch
+ * (finish_full): check the ones it came with first, or corruption on the
+ * WAN would leave with valid ones. An IPv4 UDP checksum of 0 (none) is
+ * accepted, as the stack accepts it; the UDP length must be the packet's.
+ */
+static enum svr_drop_reason l4_check(struct sk_buff *skb,
+				     const struct svr_pkt *q)
+{
+	if (q->key.proto == IPPROTO_UDP) {
+		const struct udphdr *uh;
+
+		uh = (const struct udphdr *)(skb->data + q->l4off);
+		if (ntohs(uh->len) != skb->len - q->l4off)
+			return SVR_DROP_MALFORMED;
+		if (!uh->check && q->key.family == AF_INET)
+			return SVR_DROP_NONE;
+	} else if (q->key.proto != IPPROTO_TCP) {
+		return SVR_DROP_NONE;
+	}
+	if (nf_checksum(skb, NF_INET_PRE_ROUTING, q->l4off, q->key.proto,
+			q->key.family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6))
+		return SVR_DROP_L4_CHECKSUM;
+	return SVR_DROP_NONE;
 }
 
 /* ---- metadata on the packet ---------------------------------------------- */
@@ -748,6 +776,12 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		}
 	} else {
 		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
+		if (sec || (v->flags & SVR_VEC_ICMP) ||
+		    svr_vec_is_md(skb, &q)) {
+			why = l4_check(skb, &q);
+			if (why)
+				return svr_drop(sn, skb, why);
+		}
 		if (sec || svr_vec_is_md(skb, &q)) {
 			why = hmac_check(sn, skb, &q, sec);
 			if (why)
@@ -1121,7 +1155,9 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	 * names must have that key's policy (and one without a policy, no
 	 * key).
 	 */
-	why = hmac_check(sn, skb, &q, NULL);
+	why = l4_check(skb, &q);
+	if (!why)
+		why = hmac_check(sn, skb, &q, NULL);
 	if (!why)
 		why = md_peek(sn, skb, &q, &md, &key);
 	if (!why)

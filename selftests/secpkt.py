@@ -15,6 +15,14 @@
       waypoint 192.0.2.2, built and protected here, then spoiled as KIND
       says (valid, bad-hmac, unknown-key, stale-slot, truncated, hl-lies,
       pl-lies, not-blocks, bad-padding, tlv-fill, no-key-id, wrong-key).
+  secpkt.py send KIND KEYARGS --sport N --first-fragment
+      The same packet, but only the first IPv4 fragment of it (MF set, 64
+      bytes of UDP), sent on --dev to --dst-mac from an AF_PACKET socket
+      (the sender's own defragmentation at LOCAL_OUT would keep it): a
+      datagram that never completes.
+  secpkt.py build KIND KEYARGS --out FILE
+      Write the UDP payload of that packet to FILE (selftests/svr-storm's
+      template).
   secpkt.py replay PCAP
       Send the L4 payload of the first UDP packet with metadata in PCAP
       again, from and to the same addresses and ports.
@@ -301,6 +309,33 @@ def send_udp(payload, src, sport, dst, dport):
     s.close()
 
 
+def send_first_fragment(payload, src, sport, dst, dport, dev, mac):
+    """The first 8-byte-aligned 64 bytes of UDP of the datagram, MF set."""
+    udp_len = 8 + len(payload)
+    ph = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack(">BBH", 0, 17, udp_len)
+    udp = struct.pack(">HHHH", sport, dport, udp_len, 0) + payload
+    s = sum(struct.unpack(">%dH" % (len(ph + udp) // 2), (ph + udp)[:len(ph + udp) & ~1]))
+    if len(ph + udp) & 1:
+        s += (ph + udp)[-1] << 8
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    ck = (~s & 0xffff) or 0xffff
+    udp = udp[:6] + struct.pack(">H", ck) + udp[8:]
+    frag = udp[:64]
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(frag), 0x5a5a,
+                     0x2000, 64, 17, 0, socket.inet_aton(src),
+                     socket.inet_aton(dst))
+    s = sum(struct.unpack(">10H", ip))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    ip = ip[:10] + struct.pack(">H", ~s & 0xffff) + ip[12:]
+    r = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                      socket.htons(0x0800))
+    r.sendto(ip + frag, (dev, 0x0800, 0, 0, bytes.fromhex(mac.replace(":", ""))))
+    r.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd")
@@ -318,10 +353,22 @@ def main():
     ap.add_argument("--payload-key", default="")
     ap.add_argument("--payload-key-id", type=int, default=21)
     ap.add_argument("--expect-text", default="")
+    ap.add_argument("--first-fragment", action="store_true")
+    ap.add_argument("--out")
+    ap.add_argument("--dev", default="wan")
+    ap.add_argument("--dst-mac", default="")
     args = ap.parse_args()
     if args.cmd == "verify":
         args.pcap = args.arg
         return verify(args)
+    if args.cmd == "build":
+        with open(args.out, "wb") as f:
+            f.write(build(args, args.arg))
+        return 0
+    if args.cmd == "send" and args.first_fragment:
+        send_first_fragment(build(args, args.arg), "192.0.2.1", args.sport,
+                            "192.0.2.2", args.dport, args.dev, args.dst_mac)
+        return 0
     if args.cmd == "send":
         send_udp(build(args, args.arg), "192.0.2.1", args.sport, "192.0.2.2",
                  args.dport)
