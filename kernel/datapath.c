@@ -580,8 +580,8 @@ static unsigned int svr_first_packet(struct svr_net *sn, struct sk_buff *skb,
 
 /*
  * An ICMP error: delivered only when the packet it quotes belongs to a
- * session (translated to the client's tuple), or when it is for the
- * router itself.
+ * session (translated to the client's tuple; one about a packet sent to a
+ * peer is relayed by vector.c), or when it is for the router itself.
  */
 static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 				   const struct nf_hook_state *state,
@@ -604,6 +604,8 @@ static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 		rk.ifindex = p->key.ifindex;
 		rk.vlan = p->key.vlan;
 		f = svr_flow_lookup(sn, &rk);
+		if (f && svr_vec_flow_from_peer(f))
+			return svr_vec_icmp_error(sn, skb, p, &inner, l3off, f);
 		if (f && f->dir == SVR_DIR_REV) {
 			if (svr_nat_icmp_error(skb, p, &inner, &f->rw))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);

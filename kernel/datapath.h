@@ -72,6 +72,11 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s);
 bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
+bool svr_vec_flow_from_peer(struct svr_flow *f);
+unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
+				const struct svr_pkt *p,
+				const struct svr_pkt *inner, unsigned int l3off,
+				struct svr_flow *f);
 unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  const struct svr_pkt *p);

@@ -94,6 +94,8 @@ static void svr_session_release(struct svr_session *s)
 {
 	if (s->nh.peer)
 		svr_peer_put(s->nh.peer);
+	if (s->vec.prev)
+		svr_peer_put(s->vec.prev);
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)

@@ -110,7 +110,8 @@ enum svr_vec_flags {
  * A session's SVR half. The inner tuple is the original forward 7-tuple
  * (the client's packet as the ingress router received it), the outer one
  * the waypoint flow. Ingress: forward packets leave on the outer tuple;
- * egress: forward packets arrive on it.
+ * egress: forward packets arrive on it. Transit: forward packets arrive
+ * on one outer tuple (from vec.prev) and leave on another (to nh.peer).
  */
 struct svr_vec {
 	u8			flags;		/* enum svr_vec_flags */
@@ -124,6 +125,7 @@ struct svr_vec {
 	__be16			inner_sport;
 	__be16			inner_dport;
 	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
+	struct svr_peer		*prev;		/* transit: the previous peer */
 	u64			md_sent;
 	u64			md_rcvd;
 };

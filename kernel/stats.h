@@ -57,6 +57,7 @@
 	FN(ICMP_SENT,		"icmp_errors_sent")			\
 	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
 	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\
+	FN(ICMP_RELAYED,	"icmp_errors_relayed")			\
 	FN(NAT_RETRY,		"nat_port_retries")			\
 	FN(MD_SENT_FWD,		"md_sent_forward")			\
 	FN(MD_SENT_REV,		"md_sent_reverse")			\

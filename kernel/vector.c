@@ -368,10 +368,47 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 
 /* ---- security between the routers (§16, Documentation/security.md) ---- */
 
-/* The peer's security policy, or NULL. */
-static struct svr_security *vec_sec(const struct svr_session *s)
+/*
+ * Which sides of @s a packet of direction @dir has: it comes from a peer
+ * (the egress half of a hop) and/or goes to one (the ingress half). An
+ * ingress session sends forward packets to its peer, an egress session
+ * receives them from its peer; a transit session does both, in both
+ * directions.
+ */
+static bool vec_from_peer(const struct svr_session *s, enum svr_dir dir)
 {
-	return s->nh.peer ? rcu_dereference(s->nh.peer->security) : NULL;
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return true;
+	return (s->role == SVR_SESSION_ROLE_EGRESS) == (dir == SVR_DIR_FWD);
+}
+
+static bool vec_to_peer(const struct svr_session *s, enum svr_dir dir)
+{
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return true;
+	return (s->role == SVR_SESSION_ROLE_INGRESS) == (dir == SVR_DIR_FWD);
+}
+
+/*
+ * The peer a packet of direction @dir comes from (@from) or goes to: the
+ * session's peer, but for a transit session's previous hop (forward
+ * packets come from it, reverse packets go to it).
+ */
+static struct svr_peer *vec_peer(const struct svr_session *s,
+				 enum svr_dir dir, bool from)
+{
+	if (s->role == SVR_SESSION_ROLE_TRANSIT && (dir == SVR_DIR_FWD) == from)
+		return s->vec.prev;
+	return s->nh.peer;
+}
+
+/* That peer's security policy, or NULL. */
+static struct svr_security *vec_sec(const struct svr_session *s,
+				    enum svr_dir dir, bool from)
+{
+	struct svr_peer *peer = vec_peer(s, dir, from);
+
+	return peer ? rcu_dereference(peer->security) : NULL;
 }
 
 /* The whole packet linear and private: the HMAC and the cipher need it. */
@@ -551,92 +588,29 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
  * the checksums. Towards the peer: ICMP as UDP, metadata (TLV 16 and the
  * sealed payload section with a security policy), the HMAC trailer last.
  * From the peer: the HMAC trailer is verified and removed before anything
- * else, then the metadata is decrypted, checked and removed.
+ * else, then the metadata is decrypted, checked and removed. A transit
+ * session does both to every packet: from one peer, then to the other
+ * (@from_done: the first packet, whose metadata is already off).
  */
 static unsigned int svr_vec_forward_one(struct svr_net *sn,
 					struct sk_buff *skb,
 					const struct svr_pkt *p,
 					struct svr_flow *f,
-					struct svr_session *s)
+					struct svr_session *s,
+					bool from_done)
 {
-	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
-		       (f->dir == SVR_DIR_FWD);
-	struct svr_security *sec = vec_sec(s);
+	bool to_peer = vec_to_peer(s, f->dir);
+	bool fwd = f->dir == SVR_DIR_FWD;
 	struct svr_vec *v = &s->vec;
 	const struct svr_rewrite *rw = &f->rw;
-	bool full = false, add_md = false;
+	bool full = from_done, add_md = false;
 	enum svr_drop_reason why;
+	struct svr_security *sec;
 	struct svr_pkt q = *p;
 
-	if (to_peer) {
-		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
-		struct svr_key *key = NULL;
-		u8 hmac = SVR_HMAC_NONE, mode = 0;
-		bool seal = false;
-
-		if (s->role == SVR_SESSION_ROLE_INGRESS)
-			add_md = READ_ONCE(v->flags) & SVR_VEC_FWD_MD;
-		else
-			add_md = READ_ONCE(v->flags) & SVR_VEC_REV_MD;
-		if (sec) {
-			key = svr_sec_send_key(sec);
-			if (!key)
-				return svr_drop(sn, skb, SVR_DROP_SEC_NO_KEY);
-			hmac = READ_ONCE(sec->hmac);
-			mode = READ_ONCE(sec->hmac_mode);
-			seal = key->crypto.aes &&
-			       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
-			if (vec_linear(skb))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-		}
-		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
-			return svr_drop(sn, skb, SVR_DROP_GSO_MD);
-		if (skb->ip_summed == CHECKSUM_PARTIAL &&
-		    (add_md || (v->flags & SVR_VEC_ICMP)) &&
-		    skb_checksum_help(skb))
-			return svr_drop(sn, skb, SVR_DROP_NOMEM);
-		if (v->flags & SVR_VEC_ICMP) {
-			if (icmp_to_udp(skb, &q))
-				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
-			full = true;
-		}
-		if (add_md) {
-			if (md_add(sn, skb, &q, s,
-				   s->role == SVR_SESSION_ROLE_INGRESS, key, seal))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			full = true;
-			/*
-			 * A first packet that fitted the client's path may not
-			 * fit with metadata: let IPv4 fragment it on the WAN;
-			 * the egress reassembles before svr sees it.
-			 */
-			if (q.key.family == AF_INET)
-				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
-			v->md_sent++;
-			svr_stat_inc(sn, s->role == SVR_SESSION_ROLE_INGRESS ?
-				     SVR_STAT_MD_SENT_FWD : SVR_STAT_MD_SENT_REV);
-			if (s->role == SVR_SESSION_ROLE_EGRESS)
-				WRITE_ONCE(v->flags,
-					   v->flags | SVR_VEC_REV_MD_SENT);
-		} else if (payload_has_cookie(skb, &q)) {
-			/* The payload looks like metadata: mark it (§3.1). */
-			u8 buf[SVR_MD_HDR_LEN];
-
-			svr_md_build_marker(buf, sizeof(buf));
-			if (md_insert(skb, &q, buf, sizeof(buf)))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			svr_stat_inc(sn, SVR_STAT_MD_MARKER_ADDED);
-			full = true;
-		}
-		if (hmac != SVR_HMAC_NONE) {
-			vec_mss_clamp(sn, skb, &q, svr_hmac_len(hmac));
-			if (hmac_append(skb, &q, key, hmac, mode))
-				return svr_drop(sn, skb, SVR_DROP_CRYPTO);
-			svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
-			full = true;
-		}
-	} else {
+	if (vec_from_peer(s, f->dir) && !from_done) {
 		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
+		sec = vec_sec(s, f->dir, true);
 		if (sec || svr_vec_is_md(skb, &q)) {
 			why = hmac_check(sn, skb, &q, sec);
 			if (why)
@@ -662,13 +636,12 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				v->md_rcvd++;
 				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
 			}
-			if (s->role == SVR_SESSION_ROLE_INGRESS &&
+			if (!fwd &&
 			    (svr_md_has(&md, SVR_TLV_DISABLE_FWD_MD) ||
 			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
 			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
 				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
-		} else if (s->role == SVR_SESSION_ROLE_EGRESS &&
-			   (v->flags & SVR_VEC_REV_MD_SENT)) {
+		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT)) {
 			/* Its absence acknowledges our reverse metadata. */
 			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
 		}
@@ -678,6 +651,72 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			if (udp_to_icmp(skb, &q, v->inner_proto))
 				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
+			full = true;
+		}
+	}
+	if (to_peer) {
+		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
+		struct svr_key *key = NULL;
+		u8 hmac = SVR_HMAC_NONE, mode = 0;
+		bool seal = false;
+
+		add_md = READ_ONCE(v->flags) &
+			 (fwd ? SVR_VEC_FWD_MD : SVR_VEC_REV_MD);
+		sec = vec_sec(s, f->dir, false);
+		if (sec) {
+			key = svr_sec_send_key(sec);
+			if (!key)
+				return svr_drop(sn, skb, SVR_DROP_SEC_NO_KEY);
+			hmac = READ_ONCE(sec->hmac);
+			mode = READ_ONCE(sec->hmac_mode);
+			seal = key->crypto.aes &&
+			       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
+			if (vec_linear(skb))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		}
+		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
+			return svr_drop(sn, skb, SVR_DROP_GSO_MD);
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    (add_md || (v->flags & SVR_VEC_ICMP)) &&
+		    skb_checksum_help(skb))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		if (v->flags & SVR_VEC_ICMP) {
+			if (icmp_to_udp(skb, &q))
+				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
+			full = true;
+		}
+		if (add_md) {
+			if (md_add(sn, skb, &q, s, fwd, key, seal))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			full = true;
+			/*
+			 * A first packet that fitted the client's path may not
+			 * fit with metadata: let IPv4 fragment it on the WAN;
+			 * the egress reassembles before svr sees it.
+			 */
+			if (q.key.family == AF_INET)
+				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
+			v->md_sent++;
+			svr_stat_inc(sn, fwd ? SVR_STAT_MD_SENT_FWD :
+				     SVR_STAT_MD_SENT_REV);
+			if (!fwd)
+				WRITE_ONCE(v->flags,
+					   v->flags | SVR_VEC_REV_MD_SENT);
+		} else if (payload_has_cookie(skb, &q)) {
+			/* The payload looks like metadata: mark it (§3.1). */
+			u8 buf[SVR_MD_HDR_LEN];
+
+			svr_md_build_marker(buf, sizeof(buf));
+			if (md_insert(skb, &q, buf, sizeof(buf)))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			svr_stat_inc(sn, SVR_STAT_MD_MARKER_ADDED);
+			full = true;
+		}
+		if (hmac != SVR_HMAC_NONE) {
+			vec_mss_clamp(sn, skb, &q, svr_hmac_len(hmac));
+			if (hmac_append(skb, &q, key, hmac, mode))
+				return svr_drop(sn, skb, SVR_DROP_CRYPTO);
+			svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
 			full = true;
 		}
 	}
@@ -708,13 +747,16 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
  * the cipher)?
  */
 static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
-			   struct svr_session *s, bool to_peer)
+			   struct svr_session *s, enum svr_dir dir)
 {
 	u8 flags = READ_ONCE(s->vec.flags);
+	bool to_peer = vec_to_peer(s, dir);
 
-	if (vec_sec(s) || (flags & SVR_VEC_ICMP))
+	if ((flags & SVR_VEC_ICMP) ||
+	    (vec_from_peer(s, dir) && vec_sec(s, dir, true)) ||
+	    (to_peer && vec_sec(s, dir, false)))
 		return true;
-	if (to_peer && (flags & (s->role == SVR_SESSION_ROLE_INGRESS ?
+	if (to_peer && (flags & (dir == SVR_DIR_FWD ?
 				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
 		return true;
 	return payload_has_cookie(skb, p);
@@ -742,7 +784,7 @@ static unsigned int svr_vec_segment(struct svr_net *sn, struct sk_buff *skb,
 	svr_stat_inc(sn, SVR_STAT_GSO_SEGMENTED);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		verdict = svr_vec_forward_one(sn, seg, p, f, s);
+		verdict = svr_vec_forward_one(sn, seg, p, f, s, false);
 		if (verdict == NF_ACCEPT)
 			skb_dst(seg)->input(seg);
 		else if (verdict != NF_STOLEN)
@@ -755,14 +797,11 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s)
 {
-	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
-		       (f->dir == SVR_DIR_FWD);
-
-	if (to_peer && s->role == SVR_SESSION_ROLE_INGRESS)
+	if (f->dir == SVR_DIR_FWD && s->role != SVR_SESSION_ROLE_EGRESS)
 		svr_vec_path_check(sn, s);
-	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, to_peer))
+	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, f->dir))
 		return svr_vec_segment(sn, skb, p, f, s);
-	return svr_vec_forward_one(sn, skb, p, f, s);
+	return svr_vec_forward_one(sn, skb, p, f, s, false);
 }
 
 /* Has @peer a path that is up for @family? */
@@ -824,15 +863,15 @@ struct net_device *svr_vec_path_dev(struct net *net,
 }
 
 /*
- * Ingress: the path, the outer addresses and the egress device of a new
- * session to @peer. The wayports are chosen when it is inserted.
+ * The path to @peer of a session that starts a hop (ingress or transit):
+ * the outer addresses, the egress device and a reference on @peer as the
+ * session's next hop. The wayports are chosen when it is inserted.
  */
-int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
-			  struct svr_session *s, struct svr_peer *peer,
-			  struct net_device **outp)
+static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
+			 struct svr_peer *peer, struct net_device **outp)
 {
 	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	const struct svr_path *path = svr_vec_path_pick(peer, p->key.family);
+	const struct svr_path *path = svr_vec_path_pick(peer, family);
 	struct svr_vec *v = &s->vec;
 	struct net_device *out;
 
@@ -843,7 +882,30 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 		return -ENETUNREACH;
 	if (!svr_peer_get(peer))
 		return -ENOENT;
+	s->nh.type = SVR_NH_PEER;
 	s->nh.peer = peer;
+	strscpy(v->path, path->name[0] ? path->name : out->name,
+		sizeof(v->path));
+	v->port_lo = path->port_lo;
+	v->port_hi = path->port_hi;
+	fw->rw.saddr = path->local;
+	fw->rw.daddr = path->remote;
+	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	*outp = out;
+	return 0;
+}
+
+/* Ingress: a new session to @peer, the client's packet as the inner one. */
+int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
+			  struct svr_session *s, struct svr_peer *peer,
+			  struct net_device **outp)
+{
+	struct svr_vec *v = &s->vec;
+	int ret;
+
+	ret = vec_hop_setup(sn, p->key.family, s, peer, outp);
+	if (ret)
+		return ret;
 	s->role = SVR_SESSION_ROLE_INGRESS;
 	v->flags = SVR_VEC_FWD_MD;
 	if (p->icmp_echo)
@@ -854,14 +916,6 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 	v->inner_daddr = p->key.daddr;
 	v->inner_sport = p->key.sport;
 	v->inner_dport = p->key.dport;
-	strscpy(v->path, path->name[0] ? path->name : out->name,
-		sizeof(v->path));
-	v->port_lo = path->port_lo;
-	v->port_hi = path->port_hi;
-	fw->rw.saddr = path->local;
-	fw->rw.daddr = path->remote;
-	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
-	*outp = out;
 	return 0;
 }
 
@@ -874,6 +928,8 @@ void svr_vec_fix_reverse(struct svr_session *s)
 {
 	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
 
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return;	/* outer tuples on both sides, as they are */
 	if (s->role == SVR_SESSION_ROLE_INGRESS) {
 		rk->proto = s->vec.flags & SVR_VEC_ICMP ? IPPROTO_UDP :
 			    s->vec.inner_proto;
@@ -974,6 +1030,67 @@ static void svr_vec_inner_from_md(struct svr_vec *v, const struct svr_md *md)
 }
 
 /*
+ * Transit: the first packet of @s arrived from the peer s->nh.peer with its
+ * metadata (now stripped) and the service's route here is another peer. The
+ * session becomes the egress half of that hop and the ingress half of the
+ * next one: the previous peer moves to vec.prev, the next hop gets a path
+ * and fresh wayports, and the packet leaves with forward metadata of its
+ * own (the same UUID, tenant, service and original tuple, our router name
+ * and path, sealed for the next peer's policy). The packet stays what it
+ * is on the wire (ICMP echo remains UDP until the last router).
+ */
+static unsigned int svr_vec_transit_first(struct svr_net *sn,
+					  struct sk_buff *skb,
+					  const struct svr_pkt *q,
+					  struct svr_session *s,
+					  struct svr_first *fp)
+{
+	struct svr_vec *v = &s->vec;
+	enum svr_drop_reason why;
+	struct net_device *out;
+	int ret;
+
+	v->prev = s->nh.peer;
+	s->nh.peer = NULL;
+	s->role = SVR_SESSION_ROLE_TRANSIT;
+	v->flags = SVR_VEC_FWD_MD | SVR_VEC_REV_MD;
+	why = SVR_DROP_MALFORMED;
+	if (v->inner_family != q->key.family)
+		goto drop;
+	why = SVR_DROP_NO_ROUTE;
+	if (fp->nh.peer == v->prev)	/* back where it came from: a loop */
+		goto drop;
+	if (vec_hop_setup(sn, v->inner_family, s, fp->nh.peer, &out))
+		goto drop;
+	why = SVR_DROP_MD_NOT_ALLOWED;
+	if (fp->tenant && !svr_tenant_get(fp->tenant))
+		goto drop;
+	s->tenant = fp->tenant;
+	if (!svr_service_get(fp->svc))
+		goto drop;
+	s->service = fp->svc;
+	s->svc_timeout = fp->svc->timeout;
+	ret = svr_vec_insert(sn, s, out);
+	if (ret) {
+		why = ret == -ENOSPC || ret == -E2BIG ? SVR_DROP_TABLE_FULL :
+		      ret == -EADDRINUSE ? SVR_DROP_NAT_EXHAUSTED :
+		      SVR_DROP_NOMEM;
+		goto drop;
+	}
+	svr_stat_inc(sn, SVR_STAT_SESS_CREATED);
+	trace_svr_session_new(s);
+	svr_session_event(s, true, 0);
+	svr_session_seen(s, SVR_DIR_FWD, skb->len,
+			 q->key.proto == IPPROTO_TCP ?
+			 (const struct tcphdr *)(skb->data + q->l4off) : NULL);
+	return svr_vec_forward_one(sn, skb, q, &s->flow[SVR_DIR_FWD], s, true);
+
+drop:
+	svr_session_free_unhashed(s);
+	return svr_drop(sn, skb, why);
+}
+
+/*
  * Egress: a packet to one of our waypoints that carries forward metadata
  * and matches no session. Validate, restore the original packet, create the
  * egress half of the session and forward it by the local route.
@@ -1040,6 +1157,12 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	s->nh.peer = peer;
 	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
 		goto nomem;
+	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh)) {
+		why = SVR_DROP_NO_ROUTE;
+		goto drop;
+	}
+	if (fp.nh.type == SVR_NH_PEER)
+		return svr_vec_transit_first(sn, skb, &q, s, &fp);
 
 	/* The original packet, but for its source: route it, then that. */
 	if (v->flags & SVR_VEC_ICMP) {
@@ -1055,12 +1178,6 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	q.key.saddr = v->inner_saddr;
 	q.key.sport = v->inner_sport;
 
-	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh) ||
-	    fp.nh.type == SVR_NH_PEER) {
-		/* A transit router (egress, then ingress again) is not yet. */
-		why = SVR_DROP_NO_ROUTE;
-		goto drop;
-	}
 	s->nh.type = fp.nh.type;
 	s->nh.gw = fp.nh.gw;
 	s->nh.oif = fp.nh.oif;
@@ -1117,6 +1234,194 @@ gone:
 drop:
 	svr_session_free_unhashed(s);
 	return svr_drop(sn, skb, why);
+}
+
+/* ---- ICMP errors from the WAN -------------------------------------------- */
+
+/* Is @f a flow whose packets come from a peer (its replies went to one)? */
+bool svr_vec_flow_from_peer(struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
+	       vec_from_peer(s, f->dir);
+}
+
+/*
+ * Bytes a packet of direction @dir of @s grows by on its way to the peer,
+ * after the handshake: the UDP header of ICMP echo and the HMAC trailer.
+ */
+static unsigned int vec_overhead(const struct svr_session *s, enum svr_dir dir)
+{
+	struct svr_security *sec = vec_sec(s, dir, false);
+	unsigned int n = s->vec.flags & SVR_VEC_ICMP ? SVR_UDP_HLEN : 0;
+
+	if (sec)
+		n += svr_hmac_len(READ_ONCE(sec->hmac));
+	return n;
+}
+
+/* A smaller path MTU in the error, for the packet before we grew it. */
+static void icmp_mtu_less(struct sk_buff *skb, const struct svr_pkt *p,
+			  unsigned int less)
+{
+	if (!less)
+		return;
+	if (p->key.family == AF_INET) {
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
+		unsigned int mtu = ntohs(ih->un.frag.mtu);
+
+		if (ih->type == ICMP_DEST_UNREACH &&
+		    ih->code == ICMP_FRAG_NEEDED && mtu > less + 68)
+			ih->un.frag.mtu = htons(mtu - less);
+	} else {
+		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
+		u32 mtu = ntohl(ih->icmp6_mtu);
+
+		if (ih->icmp6_type == ICMPV6_PKT_TOOBIG)
+			ih->icmp6_mtu = htonl(max_t(u32, mtu - min(mtu, less),
+						    IPV6_MIN_MTU));
+	}
+}
+
+/*
+ * Remove what svr added to the quoted packet at @l4off (metadata after the
+ * L4 header; the UDP header of ICMP echo when @unudp): bytes removed.
+ */
+static int icmp_quote_strip(struct sk_buff *skb, const struct svr_pkt *inner,
+			    bool unudp)
+{
+	unsigned int hl = 8, off, len;
+	const u8 *b;
+
+	if (inner->key.proto == IPPROTO_TCP &&
+	    skb->len >= inner->l4off + sizeof(struct tcphdr))
+		hl = ((const struct tcphdr *)(skb->data + inner->l4off))->doff * 4;
+	off = inner->l4off + hl;
+	len = 0;
+	if (skb->len >= off + SVR_MD_HDR_LEN &&
+	    svr_md_has_cookie(skb->data + off, SVR_MD_HDR_LEN)) {
+		b = skb->data + off;
+		len = (get_unaligned_be16(b + 8) & 0x0fff) +
+		      get_unaligned_be16(b + 10);
+		len = min(len, skb->len - off);
+		if (skb_close(skb, off, len))
+			return -ENOMEM;
+	}
+	if (unudp) {
+		if (skb->len < inner->l4off + SVR_UDP_HLEN + 8 ||
+		    skb_close(skb, inner->l4off, SVR_UDP_HLEN))
+			return -EINVAL;
+		len += SVR_UDP_HLEN;
+	}
+	return len;
+}
+
+/* The quoted packet becomes @ok, as it reached us; @cut bytes shorter. */
+static void icmp_quote_rewrite(struct sk_buff *skb, const struct svr_pkt *inner,
+			       unsigned int l3off, const struct svr_tuple *ok,
+			       unsigned int cut)
+{
+	__be16 *ports = (__be16 *)(skb->data + inner->l4off);
+
+	if (ok->family == AF_INET) {
+		struct iphdr *iph = (struct iphdr *)(skb->data + l3off);
+
+		iph->saddr = ok->saddr.ip;
+		iph->daddr = ok->daddr.ip;
+		iph->protocol = ok->proto;
+		iph->tot_len = htons(ntohs(iph->tot_len) - cut);
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)(skb->data + l3off);
+
+		ip6h->saddr = ok->saddr.ip6;
+		ip6h->daddr = ok->daddr.ip6;
+		if (inner->l4off == l3off + sizeof(*ip6h))
+			ip6h->nexthdr = ok->proto;
+		ip6h->payload_len = htons(ntohs(ip6h->payload_len) - cut);
+	}
+	/*
+	 * ICMP echo keeps its own identifier; TCP and UDP get the original
+	 * ports. The quoted L4 checksum is left as it was: it covered bytes
+	 * that are gone, the quote is usually cut short, and no receiver
+	 * checks it.
+	 */
+	if (ok->proto == IPPROTO_TCP || ok->proto == IPPROTO_UDP) {
+		ports[0] = ok->sport;
+		ports[1] = ok->dport;
+	}
+}
+
+/**
+ * svr_vec_icmp_error - relay an ICMP error about a packet sent to a peer
+ * @sn: the netns's svr state
+ * @skb: the error, addressed to one of our waypoints
+ * @p: the error, parsed
+ * @inner: the quoted packet (left this router for the peer), parsed
+ * @l3off: the quoted packet's network header offset
+ * @f: the flow of @inner's replies (svr_vec_flow_from_peer() is true)
+ *
+ * A router on the WAN path answered an SVR packet (fragmentation needed,
+ * packet too big, time exceeded, ...). The error is turned into one about
+ * the packet as it reached us (the client's own packet on the ingress, the
+ * server's on the egress, the previous hop's outer packet on a transit
+ * router), sent to that packet's source: metadata and ICMP-as-UDP are
+ * taken out of the quote, the addresses and ports restored, and a reported
+ * MTU lowered by what svr adds to every packet (Documentation/datapath.md).
+ * The kernel routes it on after PREROUTING.
+ */
+unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
+				const struct svr_pkt *p,
+				const struct svr_pkt *inner, unsigned int l3off,
+				struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_tuple *ok = &s->flow[d].key;
+	bool unudp = inner->key.proto == IPPROTO_UDP && ok->proto != IPPROTO_UDP;
+	unsigned int less = vec_overhead(s, d);
+	int cut;
+
+	if (ok->family != p->key.family ||
+	    (unudp && (ok->proto != IPPROTO_ICMP && ok->proto != IPPROTO_ICMPV6)))
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	if (skb_linearize_cow(skb))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	cut = icmp_quote_strip(skb, inner, unudp);
+	if (cut < 0)
+		return svr_drop(sn, skb, cut == -ENOMEM ? SVR_DROP_NOMEM :
+				SVR_DROP_MALFORMED);
+	skb_set_transport_header(skb, p->l4off);
+	icmp_quote_rewrite(skb, inner, l3off, ok, cut);
+	icmp_mtu_less(skb, p, less);
+	if (p->key.family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
+
+		iph->daddr = ok->saddr.ip;
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+		ih->checksum = 0;
+		ih->checksum = csum_fold(skb_checksum(skb, p->l4off,
+						      skb->len - p->l4off, 0));
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
+		unsigned int len = skb->len - p->l4off;
+
+		ip6h->daddr = ok->saddr.ip6;
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		ih->icmp6_cksum = 0;
+		ih->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+						  len, IPPROTO_ICMPV6,
+						  skb_checksum(skb, p->l4off,
+							       len, 0));
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	svr_stat_inc(sn, SVR_STAT_ICMP_RELAYED);
+	svr_untrack(skb);
+	return NF_ACCEPT;
 }
 
 /* Does this packet to a local address look like SVR metadata? */

@@ -190,6 +190,7 @@ enum svr_session_role {
 	SVR_SESSION_ROLE_INGRESS,	/* first router: adds metadata */
 	SVR_SESSION_ROLE_EGRESS,	/* last router: removes metadata */
 	SVR_SESSION_ROLE_LOCAL,		/* no peer: gateway, fib or host */
+	SVR_SESSION_ROLE_TRANSIT,	/* egress of one hop, ingress of the next */
 
 	__SVR_SESSION_ROLE_MAX
 };
