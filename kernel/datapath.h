@@ -41,6 +41,8 @@ struct svr_first {
 };
 
 void svr_untrack(struct sk_buff *skb);
+bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
+		     const struct svr_pkt *p);
 int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p);
 unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 			      const struct svr_pkt *p,
@@ -73,6 +75,11 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     struct svr_session *s);
 bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
 bool svr_vec_flow_from_peer(struct svr_flow *f);
+bool svr_vec_flow_to_peer(struct svr_flow *f);
+unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
+				  const struct svr_pkt *p,
+				  const struct svr_pkt *inner,
+				  unsigned int l3off, struct svr_flow *f);
 unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 				const struct svr_pkt *p,
 				const struct svr_pkt *inner, unsigned int l3off,

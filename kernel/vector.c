@@ -797,6 +797,8 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s)
 {
+	if (svr_ttl_expired(sn, skb, p))
+		return svr_drop(sn, skb, SVR_DROP_TTL);
 	if (f->dir == SVR_DIR_FWD && s->role != SVR_SESSION_ROLE_EGRESS)
 		svr_vec_path_check(sn, s);
 	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, f->dir))
@@ -1111,6 +1113,8 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	struct svr_vec *v;
 	int ret;
 
+	if (svr_ttl_expired(sn, skb, p))
+		return svr_drop(sn, skb, SVR_DROP_TTL);
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	/*
@@ -1320,7 +1324,7 @@ static int icmp_quote_strip(struct sk_buff *skb, const struct svr_pkt *inner,
 /* The quoted packet becomes @ok, as it reached us; @cut bytes shorter. */
 static void icmp_quote_rewrite(struct sk_buff *skb, const struct svr_pkt *inner,
 			       unsigned int l3off, const struct svr_tuple *ok,
-			       unsigned int cut)
+			       int cut)
 {
 	__be16 *ports = (__be16 *)(skb->data + inner->l4off);
 
@@ -1351,6 +1355,30 @@ static void icmp_quote_rewrite(struct sk_buff *skb, const struct svr_pkt *inner,
 		ports[0] = ok->sport;
 		ports[1] = ok->dport;
 	}
+}
+
+/* The error's IPv4 header checksum and its ICMP checksum, from scratch. */
+static void icmp_finish(struct sk_buff *skb, const struct svr_pkt *p)
+{
+	unsigned int len = skb->len - p->l4off;
+	__wsum csum;
+
+	if (p->key.family == AF_INET) {
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
+
+		ip_send_check(ip_hdr(skb));
+		ih->checksum = 0;
+		ih->checksum = csum_fold(skb_checksum(skb, p->l4off, len, 0));
+	} else {
+		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ih->icmp6_cksum = 0;
+		csum = skb_checksum(skb, p->l4off, len, 0);
+		ih->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+						  len, IPPROTO_ICMPV6, csum);
+	}
+	skb->ip_summed = CHECKSUM_NONE;
 }
 
 /**
@@ -1396,29 +1424,88 @@ unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 	icmp_quote_rewrite(skb, inner, l3off, ok, cut);
 	icmp_mtu_less(skb, p, less);
 	if (p->key.family == AF_INET) {
-		struct iphdr *iph = ip_hdr(skb);
-		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
-
-		iph->daddr = ok->saddr.ip;
-		iph->tot_len = htons(skb->len);
-		ip_send_check(iph);
-		ih->checksum = 0;
-		ih->checksum = csum_fold(skb_checksum(skb, p->l4off,
-						      skb->len - p->l4off, 0));
+		ip_hdr(skb)->daddr = ok->saddr.ip;
+		ip_hdr(skb)->tot_len = htons(skb->len);
 	} else {
-		struct ipv6hdr *ip6h = ipv6_hdr(skb);
-		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
-		unsigned int len = skb->len - p->l4off;
-
-		ip6h->daddr = ok->saddr.ip6;
-		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
-		ih->icmp6_cksum = 0;
-		ih->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
-						  len, IPPROTO_ICMPV6,
-						  skb_checksum(skb, p->l4off,
-							       len, 0));
+		ipv6_hdr(skb)->daddr = ok->saddr.ip6;
+		ipv6_hdr(skb)->payload_len = htons(skb->len -
+						   sizeof(struct ipv6hdr));
 	}
-	skb->ip_summed = CHECKSUM_NONE;
+	icmp_finish(skb, p);
+	svr_stat_inc(sn, SVR_STAT_ICMP_RELAYED);
+	svr_untrack(skb);
+	return NF_ACCEPT;
+}
+
+/* Is @f a flow whose packets go to a peer (its replies came from the LAN)? */
+bool svr_vec_flow_to_peer(struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
+	       vec_to_peer(s, f->dir);
+}
+
+/**
+ * svr_vec_icmp_to_peer - send an ICMP error from the LAN side to the peer
+ * @sn: the netns's svr state
+ * @skb: the error (about a packet this router sent to a server or client)
+ * @p: the error, parsed
+ * @inner: the quoted packet, parsed
+ * @l3off: the quoted packet's network header offset
+ * @f: the flow of @inner's replies (svr_vec_flow_to_peer() is true)
+ *
+ * The error becomes one about the packet as it arrived from the peer
+ * (waypoints, wayports, ICMP echo as UDP again), from our waypoint to the
+ * peer's: the WAN sees waypoint addresses only, and the peer relays it to
+ * its end host with svr_vec_icmp_error().
+ */
+unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
+				  const struct svr_pkt *p,
+				  const struct svr_pkt *inner,
+				  unsigned int l3off, struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_tuple *ok = &s->flow[d].key;
+	struct svr_pkt q = *p;
+	int grow = 0;
+
+	if (ok->family != p->key.family)
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	if (skb_linearize_cow(skb))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (ok->proto == IPPROTO_UDP && inner->key.proto != IPPROTO_UDP) {
+		struct udphdr *uh;
+
+		/* ICMP echo travelled as UDP: the UDP header goes back. */
+		if (skb_open(skb, inner->l4off, SVR_UDP_HLEN))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		uh = (struct udphdr *)(skb->data + inner->l4off);
+		uh->len = htons(skb->len - inner->l4off);
+		uh->check = 0;
+		grow = SVR_UDP_HLEN;
+	} else if (ok->proto != inner->key.proto) {
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	}
+	skb_set_transport_header(skb, p->l4off);
+	icmp_quote_rewrite(skb, inner, l3off, ok, -grow);
+	/* Routed from the LAN address it came from, then our waypoint. */
+	if (p->key.family == AF_INET) {
+		ip_hdr(skb)->daddr = ok->saddr.ip;
+		ip_hdr(skb)->tot_len = htons(skb->len);
+	} else {
+		ipv6_hdr(skb)->daddr = ok->saddr.ip6;
+		ipv6_hdr(skb)->payload_len = htons(skb->len -
+						   sizeof(struct ipv6hdr));
+	}
+	if (svr_route_input(skb, &q))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	if (p->key.family == AF_INET)
+		ip_hdr(skb)->saddr = ok->daddr.ip;
+	else
+		ipv6_hdr(skb)->saddr = ok->daddr.ip6;
+	icmp_finish(skb, p);
 	svr_stat_inc(sn, SVR_STAT_ICMP_RELAYED);
 	svr_untrack(skb);
 	return NF_ACCEPT;
