@@ -75,6 +75,8 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     struct svr_session *s);
 bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
 bool svr_vec_flow_from_peer(struct svr_flow *f);
+void svr_vec_ps_set(struct svr_vec *v, enum svr_vec_ps i,
+		    struct svr_path_stats *ps);
 bool svr_vec_flow_to_peer(struct svr_flow *f);
 unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
 				  const struct svr_pkt *p,

@@ -92,10 +92,18 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 
 static void svr_session_release(struct svr_session *s)
 {
+	int i;
+
 	if (s->nh.peer)
 		svr_peer_put(s->nh.peer);
 	if (s->vec.prev)
 		svr_peer_put(s->vec.prev);
+	for (i = 0; i < SVR_PS_MAX; i++) {
+		if (!s->vec.ps[i])
+			continue;
+		atomic_dec(&s->vec.ps[i]->sessions);
+		svr_path_stats_put(s->vec.ps[i]);
+	}
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)

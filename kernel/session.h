@@ -106,6 +106,13 @@ enum svr_vec_flags {
 	SVR_VEC_ICMP		= BIT(3),	/* ICMP echo carried as UDP */
 };
 
+/* A session's paths, for their counters (struct svr_path_stats). */
+enum svr_vec_ps {
+	SVR_PS_OUT,	/* to nh.peer: the hop this router starts */
+	SVR_PS_IN,	/* from the previous router: the hop that ends here */
+	SVR_PS_MAX,
+};
+
 /*
  * A session's SVR half. The inner tuple is the original forward 7-tuple
  * (the client's packet as the ingress router received it), the outer one
@@ -126,6 +133,8 @@ struct svr_vec {
 	__be16			inner_dport;
 	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
 	struct svr_peer		*prev;		/* transit: the previous peer */
+	/* References; under RCU on the packet path (failover moves OUT). */
+	struct svr_path_stats	*ps[SVR_PS_MAX];
 	u64			md_sent;
 	u64			md_rcvd;
 };

@@ -411,6 +411,89 @@ static struct svr_security *vec_sec(const struct svr_session *s,
 	return peer ? rcu_dereference(peer->security) : NULL;
 }
 
+/* ---- per-path counters (svrctl peer show) ------------------------------ */
+
+/**
+ * svr_vec_ps_set - put a session on a path's counters
+ * @v: the session's SVR half (s->lock held, or not hashed yet)
+ * @i: which of its paths
+ * @ps: the path's counters (the path holds a reference), or NULL
+ */
+void svr_vec_ps_set(struct svr_vec *v, enum svr_vec_ps i,
+		    struct svr_path_stats *ps)
+{
+	struct svr_path_stats *old = v->ps[i];
+
+	if (ps) {
+		svr_path_stats_get(ps);
+		atomic_inc(&ps->sessions);
+	}
+	WRITE_ONCE(v->ps[i], ps);
+	if (old) {
+		atomic_dec(&old->sessions);
+		svr_path_stats_put(old);
+	}
+}
+
+/* The path a packet of direction @dir goes to (@to) or comes from. */
+static struct svr_path_stats *vec_ps(const struct svr_session *s,
+				     enum svr_dir dir, bool to)
+{
+	return READ_ONCE(s->vec.ps[(dir == SVR_DIR_FWD) == to ?
+				   SVR_PS_OUT : SVR_PS_IN]);
+}
+
+static void vec_ps_add(struct svr_path_stats *ps, bool tx,
+		       const struct sk_buff *skb)
+{
+	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+
+	if (!ps)
+		return;
+	atomic64_add(segs, tx ? &ps->tx_packets : &ps->rx_packets);
+	atomic64_add(skb->len, tx ? &ps->tx_bytes : &ps->rx_bytes);
+}
+
+/* Packets and bytes of the paths a packet crosses, as svr receives it. */
+static void vec_count(struct svr_session *s, enum svr_dir dir,
+		      const struct sk_buff *skb)
+{
+	if (vec_from_peer(s, dir))
+		vec_ps_add(vec_ps(s, dir, false), false, skb);
+	if (vec_to_peer(s, dir))
+		vec_ps_add(vec_ps(s, dir, true), true, skb);
+}
+
+static void vec_count_md(struct svr_session *s, enum svr_dir dir, bool sent)
+{
+	struct svr_path_stats *ps = vec_ps(s, dir, sent);
+
+	if (ps)
+		atomic64_inc(sent ? &ps->md_sent : &ps->md_rcvd);
+}
+
+/*
+ * The path of @peer a packet with outer tuple @k came in on: our waypoint
+ * and the peer's, or only ours (a NAT between the routers).
+ */
+static const struct svr_path *vec_path_in(struct svr_peer *peer,
+					  const struct svr_tuple *k)
+{
+	unsigned int alen = k->family == AF_INET ? 4 : 16;
+	const struct svr_path *path, *best = NULL;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (path->family != k->family ||
+		    memcmp(&path->local, &k->daddr, alen))
+			continue;
+		if (!memcmp(&path->remote, &k->saddr, alen))
+			return path;
+		if (!best)
+			best = path;
+	}
+	return best;
+}
+
 /* The whole packet linear and private: the HMAC and the cipher need it. */
 static int vec_linear(struct sk_buff *skb)
 {
@@ -634,6 +717,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			full = true;
 			if (md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN) {
 				v->md_rcvd++;
+				vec_count_md(s, f->dir, false);
 				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
 			}
 			if (!fwd &&
@@ -697,6 +781,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			if (q.key.family == AF_INET)
 				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
 			v->md_sent++;
+			vec_count_md(s, f->dir, true);
 			svr_stat_inc(sn, fwd ? SVR_STAT_MD_SENT_FWD :
 				     SVR_STAT_MD_SENT_REV);
 			if (!fwd)
@@ -801,6 +886,7 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 		return svr_drop(sn, skb, SVR_DROP_TTL);
 	if (f->dir == SVR_DIR_FWD && s->role != SVR_SESSION_ROLE_EGRESS)
 		svr_vec_path_check(sn, s);
+	vec_count(s, f->dir, skb);
 	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, f->dir))
 		return svr_vec_segment(sn, skb, p, f, s);
 	return svr_vec_forward_one(sn, skb, p, f, s, false);
@@ -886,6 +972,7 @@ static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
 		return -ENOENT;
 	s->nh.type = SVR_NH_PEER;
 	s->nh.peer = peer;
+	svr_vec_ps_set(v, SVR_PS_OUT, path->stats);
 	strscpy(v->path, path->name[0] ? path->name : out->name,
 		sizeof(v->path));
 	v->port_lo = path->port_lo;
@@ -1085,6 +1172,7 @@ static unsigned int svr_vec_transit_first(struct svr_net *sn,
 	svr_session_seen(s, SVR_DIR_FWD, skb->len,
 			 q->key.proto == IPPROTO_TCP ?
 			 (const struct tcphdr *)(skb->data + q->l4off) : NULL);
+	vec_ps_add(v->ps[SVR_PS_OUT], true, skb);
 	return svr_vec_forward_one(sn, skb, q, &s->flow[SVR_DIR_FWD], s, true);
 
 drop:
@@ -1101,6 +1189,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  const struct svr_pkt *p)
 {
+	const struct svr_path *path;
 	struct svr_first fp = { 0 };
 	enum svr_drop_reason why;
 	struct net_device *out;
@@ -1159,6 +1248,12 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	if (!svr_peer_get(peer))
 		goto gone;
 	s->nh.peer = peer;
+	path = vec_path_in(peer, &p->key);
+	if (path && path->stats) {
+		svr_vec_ps_set(v, SVR_PS_IN, path->stats);
+		vec_ps_add(path->stats, false, skb);
+		atomic64_inc(&path->stats->md_rcvd);
+	}
 	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
 		goto nomem;
 	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh)) {

@@ -206,6 +206,45 @@ case_bulk_tcp() {
 	assert_eq "$sum_out" "$sum_in" "3 MB echoed intact across two hops"
 }
 
+# counter $3 of rT's path to peer $1 with local waypoint $2 (JSON peer show)
+pathc() {
+	T -j peer show "$1" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)[0]["paths"]:
+    if p["local"] == sys.argv[1]:
+        print(p[sys.argv[2]])' "$2" "$3"
+}
+
+case_path_counters() {
+	local tx rx mds mdr
+	T -s peer show
+	tx=$(pathc rB 198.51.100.1 tx_packets)
+	rx=$(pathc rA 192.0.2.2 rx_packets)
+	mds=$(pathc rB 198.51.100.1 md_sent)
+	mdr=$(pathc rA 192.0.2.2 md_received)
+	# Five pings: one new session, five packets each way on both hops,
+	# metadata received from rA and sent to rB once.
+	ip netns exec "$cl" ping -c 5 -i 0.2 -W 3 203.0.113.10 >/dev/null || fail "ping" || return 1
+	T -s peer show
+	T -s peer show | grep -q ' sessions [1-9]' || fail "no sessions in peer show -s" || return 1
+	assert_ge "$(pathc rB 198.51.100.1 tx_packets)" $((tx + 5)) "tx to rB" &&
+	assert_ge "$(pathc rB 198.51.100.1 rx_packets)" 5 "rx from rB" &&
+	assert_ge "$(pathc rA 192.0.2.2 rx_packets)" $((rx + 5)) "rx from rA" &&
+	assert_ge "$(pathc rA 192.0.2.2 tx_packets)" 5 "tx to rA" &&
+	assert_ge "$(pathc rB 198.51.100.1 md_sent)" $((mds + 1)) "md sent to rB" &&
+	assert_ge "$(pathc rA 192.0.2.2 md_received)" $((mdr + 1)) "md received from rA" &&
+	assert_ge "$(pathc rB 198.51.100.1 sessions)" 1 "sessions on the path to rB" &&
+	assert_ge "$(pathc rB 198.51.100.1 tx_bytes)" 1000 "bytes to rB" || return 1
+	# A path set keeps its counters; the sessions end, the count drops.
+	T peer path set rB 198.51.100.1 198.51.100.2 cost 5
+	assert_ge "$(pathc rB 198.51.100.1 tx_packets)" $((tx + 5)) "tx kept across path set" || return 1
+	T session flush
+	assert_eq "$(pathc rB 198.51.100.1 sessions)" 0 "no sessions after flush" &&
+	assert_eq "$(pathc rA 192.0.2.2 sessions)" 0 "no sessions from rA after flush" &&
+	# Counters are output only: a request carrying them is refused.
+	assert_fails python3 "$REPO/selftests/nltest.py" -n "$rT" path-counter-refused
+}
+
 case_loop_refused() {
 	# A transit whose route points back at the peer it came from.
 	local before
@@ -218,7 +257,7 @@ case_loop_refused() {
 	T route add icmp via peer rB
 }
 
-ktap_header 10
+ktap_header 11
 run_case "configure three routers" case_config
 run_case "TCP across two hops: server sees the client" case_tcp
 run_case "UDP across two hops" case_udp
@@ -228,6 +267,7 @@ run_case "the session on all three routers: roles and UUID" case_roles
 run_case "metadata on both hops, first packets only" case_wire
 run_case "transit counters" case_counters
 run_case "bulk TCP across two hops" case_bulk_tcp
+run_case "per-path counters in peer show" case_path_counters
 run_case "a route back to the previous peer is refused" case_loop_refused
 cleanup_all_ns
 svr_unload

@@ -267,6 +267,15 @@ enum {
 	SVR_A_PATH_PORT_LO,		/* u16: wayport range (0: router's) */
 	SVR_A_PATH_PORT_HI,		/* u16 */
 	SVR_A_PATH_ADMIN,		/* u8: enum svr_admin (default up) */
+	/* Counters, in PEER_GET replies only (never accepted): */
+	SVR_A_PATH_SESSIONS,		/* u32: sessions on the path now */
+	SVR_A_PATH_TX_PACKETS,		/* u64: to the peer */
+	SVR_A_PATH_TX_BYTES,		/* u64 */
+	SVR_A_PATH_RX_PACKETS,		/* u64: from the peer */
+	SVR_A_PATH_RX_BYTES,		/* u64 */
+	SVR_A_PATH_MD_SENT,		/* u64: packets with metadata sent */
+	SVR_A_PATH_MD_RCVD,		/* u64: packets with metadata received */
+	SVR_A_PATH_PAD,
 
 	__SVR_A_PATH_MAX,
 	SVR_A_PATH_MAX = (__SVR_A_PATH_MAX - 1)
