@@ -70,6 +70,7 @@ static void svr_router_defaults(struct svr_router *r)
 	r->wayport_lo = SVR_DEF_WAYPORT_LO;
 	r->wayport_hi = SVR_DEF_WAYPORT_HI;
 	r->icmp_rate = SVR_DEF_ICMP_RATE;
+	r->keepalive = SVR_DEF_KEEPALIVE;
 }
 
 /* The host name of the creating task's UTS namespace, made a valid name. */

@@ -42,6 +42,7 @@ struct svr_router {
 	u16		wayport_lo;
 	u16		wayport_hi;
 	u32		icmp_rate;		/* ICMP errors per second */
+	u32		keepalive;		/* seconds, 0: off */
 };
 
 struct svr_tenant {

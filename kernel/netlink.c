@@ -80,6 +80,7 @@ static const struct nla_policy svr_router_policy[SVR_A_ROUTER_MAX + 1] = {
 	[SVR_A_ROUTER_WAYPORT_LO]	= { .type = NLA_U16 },
 	[SVR_A_ROUTER_WAYPORT_HI]	= { .type = NLA_U16 },
 	[SVR_A_ROUTER_ICMP_RATE]	= { .type = NLA_U32 },
+	[SVR_A_ROUTER_KEEPALIVE]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy svr_iface_policy[SVR_A_IFACE_MAX + 1] = {
@@ -276,7 +277,8 @@ static int svr_fill_router(struct sk_buff *msg, const void *obj,
 	    nla_put_u32(msg, SVR_A_ROUTER_TIMEOUT_ICMP, r->timeout_icmp) ||
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_LO, r->wayport_lo) ||
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_HI, r->wayport_hi) ||
-	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate))
+	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate) ||
+	    nla_put_u32(msg, SVR_A_ROUTER_KEEPALIVE, r->keepalive))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -966,6 +968,14 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 			      &r->timeout_icmp, SVR_DEF_TIMEOUT_ICMP);
 	svr_nl_u32_or_default(tb, SVR_A_ROUTER_ICMP_RATE, &r->icmp_rate,
 			      SVR_DEF_ICMP_RATE);
+	svr_nl_u32_or_default(tb, SVR_A_ROUTER_KEEPALIVE, &r->keepalive,
+			      SVR_DEF_KEEPALIVE);
+	if (r->keepalive > SVR_KEEPALIVE_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SVR_A_ROUTER_KEEPALIVE],
+				    "keepalive is at most 86400 seconds");
+		ret = -EINVAL;
+		goto err;
+	}
 	if (tb[SVR_A_ROUTER_WAYPORT_LO])
 		r->wayport_lo = nla_get_u16(tb[SVR_A_ROUTER_WAYPORT_LO]) ?:
 				SVR_DEF_WAYPORT_LO;

@@ -90,7 +90,8 @@ enum svr_sess_state {
 	FN(REVOKED,	"revoked")			\
 	FN(TCP_CLOSED,	"tcp-closed")			\
 	FN(NETNS_EXIT,	"netns-exit")			\
-	FN(MOVED,	"moved")
+	FN(MOVED,	"moved")				\
+	FN(PEER,	"peer")
 
 #define SVR_DEL_ENUM(e, s)	SVR_DEL_##e,
 enum svr_del_reason {
@@ -137,6 +138,13 @@ struct svr_vec {
 	struct svr_path_stats	*ps[SVR_PS_MAX];
 	u64			md_sent;
 	u64			md_rcvd;
+	/* Control messages (§4.6, vector.c). */
+	u8			ctl_skip;	/* BIT(dir): peer told us */
+	unsigned long		ka_sent;	/* jiffies, last keepalive */
+	/* TCP: the last segment seen each way (a control segment's numbers). */
+	__be32			tcp_seq[SVR_DIR_MAX];
+	__be32			tcp_ack[SVR_DIR_MAX];
+	__be16			tcp_win[SVR_DIR_MAX];
 };
 
 struct svr_session {
@@ -204,6 +212,10 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 		      unsigned int len, const struct tcphdr *th);
 
 unsigned int svr_session_count(const struct svr_net *sn);
+
+/* Control messages to the peers of a session (vector.c). */
+void svr_vec_ctl_delete(struct svr_session *s);
+void svr_vec_ctl_keepalive(struct svr_session *s);
 unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg);

@@ -43,7 +43,10 @@
 	FN(SEC_NO_KEY,		"drop_sec_no_key")			\
 	FN(MD_DECRYPT,		"drop_md_decrypt")			\
 	FN(CRYPTO,		"drop_crypto_error")			\
-	FN(GSO_SEGMENT,		"drop_gso_segment")
+	FN(GSO_SEGMENT,		"drop_gso_segment")			\
+	FN(MD_CONSUMED,		"drop_md_consumed")			\
+	FN(CTL_NO_SESSION,	"drop_ctl_no_session")			\
+	FN(CTL_MISMATCH,	"drop_ctl_uuid_mismatch")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -68,7 +71,13 @@
 	FN(MD_ENCRYPTED,	"md_encrypted")				\
 	FN(MD_DECRYPTED,	"md_decrypted")				\
 	FN(GSO_SEGMENTED,	"gso_segmented")			\
-	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")
+	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")			\
+	FN(CTL_SENT_KEEPALIVE,	"ctl_sent_keepalive")			\
+	FN(CTL_SENT_DELETE,	"ctl_sent_delete_session")		\
+	FN(CTL_SEND_FAILED,	"ctl_send_failed")			\
+	FN(CTL_RCVD_KEEPALIVE,	"ctl_received_keepalive")		\
+	FN(CTL_RCVD_DELETE,	"ctl_received_delete_session")		\
+	FN(CTL_RCVD_OTHER,	"ctl_received_other")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

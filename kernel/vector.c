@@ -293,6 +293,50 @@ static void md_bytes(struct svr_md_bytes *b, const char *s)
 }
 
 /*
+ * Put what builder @b holds at the start of the payload: as it is, or
+ * with @seal its payload TLVs replaced by IV + AES-CBC ciphertext under
+ * @key (§16). @room: the size of b->buf, which leaves space for the IV
+ * and the padding after SVR_MD_BUF.
+ */
+static int md_emit(struct svr_net *sn, struct sk_buff *skb,
+		   const struct svr_pkt *q, struct svr_md_builder *b,
+		   size_t room, const struct svr_key *key, bool seal)
+{
+	unsigned int off = md_off(skb, q), sealed, pad;
+	size_t plen;
+	u8 *plain, *dst;
+	int len;
+
+	if (!seal) {
+		len = svr_md_build_finish(b);
+		if (len < 0)
+			return len;
+		return md_insert(skb, q, b->buf, len);
+	}
+	plain = svr_md_build_payload(b, &plen);
+	if (!plain)
+		return b->err;
+	sealed = svr_sealed_len(plen);
+	b->cap = room;
+	len = svr_md_build_finish_sealed(b, sealed);
+	if (len < 0)
+		return len;
+	if (skb_open(skb, off, len))
+		return -ENOMEM;
+	/* Encrypt in the packet: the stack is no place for a scatterlist. */
+	dst = skb->data + off;
+	memcpy(dst, b->buf, b->hl);
+	get_random_bytes(dst + b->hl, SVR_MD_IV_LEN);
+	dst += b->hl + SVR_MD_IV_LEN;
+	memcpy(dst, plain, plen);
+	pad = sealed - SVR_MD_IV_LEN - plen;
+	memset(dst + plen, pad, pad);
+	svr_stat_inc(sn, SVR_STAT_MD_ENCRYPTED);
+	return svr_aes_cbc(key, true, dst - SVR_MD_IV_LEN, dst,
+			   sealed - SVR_MD_IV_LEN);
+}
+
+/*
  * The forward (ingress) or reverse (egress) metadata of @s, at the start
  * of the payload. With @key: its id in TLV 16 (clear header) and, when
  * @seal, the payload TLVs replaced by IV + AES-CBC ciphertext (§16).
@@ -303,13 +347,9 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 {
 	const struct svr_vec *v = &s->vec;
 	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
-	unsigned int off = md_off(skb, q), sealed, pad;
 	struct svr_md_builder b;
 	const struct svr_router *rc;
 	struct svr_md md;
-	size_t plen;
-	u8 *plain, *dst;
-	int len;
 
 	memset(&md, 0, sizeof(md));
 	if (fwd)
@@ -337,33 +377,7 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 		svr_md_build_forward(&b, &md);
 	else
 		svr_md_build_reverse(&b, &md);
-	if (!seal) {
-		len = svr_md_build_finish(&b);
-		if (len < 0)
-			return len;
-		return md_insert(skb, q, buf, len);
-	}
-	plain = svr_md_build_payload(&b, &plen);
-	if (!plain)
-		return b.err;
-	sealed = svr_sealed_len(plen);
-	b.cap = sizeof(buf);	/* room for the IV and the padding */
-	len = svr_md_build_finish_sealed(&b, sealed);
-	if (len < 0)
-		return len;
-	if (skb_open(skb, off, len))
-		return -ENOMEM;
-	/* Encrypt in the packet: the stack is no place for a scatterlist. */
-	dst = skb->data + off;
-	memcpy(dst, buf, b.hl);
-	get_random_bytes(dst + b.hl, SVR_MD_IV_LEN);
-	dst += b.hl + SVR_MD_IV_LEN;
-	memcpy(dst, plain, plen);
-	pad = sealed - SVR_MD_IV_LEN - plen;
-	memset(dst + plen, pad, pad);
-	svr_stat_inc(sn, SVR_STAT_MD_ENCRYPTED);
-	return svr_aes_cbc(key, true, dst - SVR_MD_IV_LEN, dst,
-			   sealed - SVR_MD_IV_LEN);
+	return md_emit(sn, skb, q, &b, sizeof(buf), key, seal);
 }
 
 /* ---- security between the routers (§16, Documentation/security.md) ---- */
@@ -663,6 +677,262 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
 }
 
 
+/* ---- control messages (§4.6, Documentation/datapath.md) ------------------ */
+
+/*
+ * A control segment of a TCP session: the numbers of the last segment
+ * that went this way (or, none yet, the other way's mirrored), ACK set.
+ * The peer router consumes it; no end host ever sees it.
+ */
+static void ctl_tcp_hdr(struct tcphdr *th, const struct svr_session *s,
+			enum svr_dir out)
+{
+	enum svr_dir back = out == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_vec *v = &s->vec;
+
+	th->doff = sizeof(*th) / 4;
+	th->ack = 1;
+	th->seq = READ_ONCE(v->tcp_seq[out]);
+	th->ack_seq = READ_ONCE(v->tcp_ack[out]);
+	th->window = READ_ONCE(v->tcp_win[out]);
+	if (!th->seq && !th->ack_seq) {
+		th->seq = READ_ONCE(v->tcp_ack[back]);
+		th->ack_seq = READ_ONCE(v->tcp_seq[back]);
+		th->window = READ_ONCE(v->tcp_win[back]);
+	}
+}
+
+/*
+ * The IP and L4 headers of a packet from us to the peer that packets of
+ * flow @d come from: @d's key swapped (through a NAT between the routers
+ * that is the address and port the NAT gave the peer), routed.
+ */
+static struct sk_buff *ctl_alloc(struct svr_net *sn, struct svr_session *s,
+				 enum svr_dir d, struct svr_pkt *q)
+{
+	const struct svr_tuple *k = &s->flow[d].key;
+	bool v4 = k->family == AF_INET;
+	unsigned int l3 = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	unsigned int l4 = k->proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
+			  SVR_UDP_HLEN;
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+
+	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
+		return NULL;
+	if (v4) {
+		struct flowi4 fl4 = {
+			.daddr = k->saddr.ip,
+			.saddr = k->daddr.ip,
+			.flowi4_proto = k->proto,
+		};
+		struct rtable *rt = ip_route_output_key(sn->net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		dst = &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = k->saddr.ip6,
+			.saddr = k->daddr.ip6,
+			.flowi6_proto = k->proto,
+		};
+
+		dst = ip6_route_output(sn->net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return NULL;
+		}
+	}
+	skb = alloc_skb(LL_MAX_HEADER + SVR_MD_BUF + 2 * SVR_MD_IV_LEN +
+			l3 + l4 + SVR_HMAC_MAX_LEN, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst);
+		return NULL;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + SVR_MD_BUF + 2 * SVR_MD_IV_LEN);
+	skb_dst_set(skb, dst);
+	skb_reset_network_header(skb);
+	skb_put_zero(skb, l3 + l4);
+	skb_set_transport_header(skb, l3);
+	memset(q, 0, sizeof(*q));
+	q->key.family = k->family;
+	q->key.proto = k->proto;
+	q->key.saddr = k->daddr;
+	q->key.daddr = k->saddr;
+	q->key.sport = k->dport;
+	q->key.dport = k->sport;
+	q->l4off = l3;
+	q->ports = true;
+	if (v4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		skb->protocol = htons(ETH_P_IP);
+		iph->version = 4;
+		iph->ihl = l3 / 4;
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = k->proto;
+		iph->frag_off = htons(IP_DF);
+		iph->saddr = k->daddr.ip;
+		iph->daddr = k->saddr.ip;
+		iph->tot_len = htons(skb->len);
+		ip_select_ident(sn->net, skb, NULL);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		skb->protocol = htons(ETH_P_IPV6);
+		ip6h->version = 6;
+		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->nexthdr = k->proto;
+		ip6h->saddr = k->daddr.ip6;
+		ip6h->daddr = k->saddr.ip6;
+	}
+	if (k->proto == IPPROTO_TCP)
+		ctl_tcp_hdr(tcp_hdr(skb), s, d == SVR_DIR_FWD ? SVR_DIR_REV :
+			    SVR_DIR_FWD);
+	tcp_hdr(skb)->source = k->dport;	/* the same place in UDP */
+	tcp_hdr(skb)->dest = k->sport;
+	return skb;
+}
+
+/*
+ * Control message @code to the peer that packets of flow @d come from, on
+ * the session's waypoint flow: header TLVs 16 (with a security policy), 24
+ * and payload TLVs 6 (UUID), 14 (our name), 42 (seconds the session has
+ * left here), sealed and signed as that peer's policy says, no user
+ * payload. Any context; under RCU.
+ */
+static int vec_ctl_send(struct svr_net *sn, struct svr_session *s,
+			enum svr_dir d, u8 code)
+{
+	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
+	struct svr_security *sec = vec_sec(s, d, true);
+	u8 hmac = SVR_HMAC_NONE, mode = 0;
+	unsigned long idle, left = 0;
+	struct svr_md_builder b;
+	struct svr_key *key = NULL;
+	struct svr_md md;
+	struct sk_buff *skb;
+	struct svr_pkt q;
+	bool seal = false;
+
+	memset(&md, 0, sizeof(md));
+	if (sec) {
+		key = svr_sec_send_key(sec);
+		if (!key)
+			return -ENOKEY;
+		hmac = READ_ONCE(sec->hmac);
+		mode = READ_ONCE(sec->hmac_mode);
+		seal = key->crypto.aes &&
+		       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
+		md.security_id = key->id;
+		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
+	}
+	md.control = code;
+	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
+	md_bytes(&md.router, svr_router_get_rcu(sn)->name);
+	if (code != SVR_CTRL_DELETE_SESSION) {
+		idle = (jiffies - READ_ONCE(s->last_seen)) / HZ;
+		left = READ_ONCE(s->timeout);
+		left = left > idle ? left - idle : 0;
+	}
+	md.remaining_time = left;
+	md.present |= BIT_ULL(SVR_TLV_CONTROL) | BIT_ULL(SVR_TLV_UUID) |
+		      BIT_ULL(SVR_TLV_ROUTER) | BIT_ULL(SVR_TLV_REMAINING_TIME);
+	skb = ctl_alloc(sn, s, d, &q);
+	if (!skb)
+		return -ENOMEM;
+	svr_md_build_init(&b, buf, SVR_MD_BUF);
+	svr_md_build_control(&b, &md);
+	if (md_emit(sn, skb, &q, &b, sizeof(buf), key, seal))
+		goto err;
+	if (hmac != SVR_HMAC_NONE) {
+		if (hmac_append(skb, &q, key, hmac, mode))
+			goto err;
+		svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
+	}
+	finish_full(skb, &q);
+	svr_untrack(skb);
+	if (q.key.family == AF_INET)
+		return ip_local_out(sn->net, NULL, skb);
+	return ip6_local_out(sn->net, NULL, skb);
+err:
+	kfree_skb(skb);
+	return -ENOMEM;
+}
+
+/* Send @code to every peer of @s, but those that told us (ctl_skip). */
+static void vec_ctl_peers(struct svr_session *s, u8 code, enum svr_stat stat)
+{
+	struct svr_net *sn = s->sn;
+	int d;
+
+	rcu_read_lock();
+	for (d = 0; d < SVR_DIR_MAX; d++) {
+		if (!vec_from_peer(s, d) || !vec_peer(s, d, true) ||
+		    (READ_ONCE(s->vec.ctl_skip) & BIT(d)))
+			continue;
+		if (code == SVR_CTRL_KEEPALIVE && d == SVR_DIR_FWD)
+			continue;	/* towards the next hop only */
+		if (vec_ctl_send(sn, s, d, code) < 0)
+			svr_stat_inc(sn, SVR_STAT_CTL_SEND_FAILED);
+		else
+			svr_stat_inc(sn, stat);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * svr_vec_ctl_delete - tell the peers of a session that ended here
+ * @s: the session, unhashed (svr_session_delete())
+ */
+void svr_vec_ctl_delete(struct svr_session *s)
+{
+	vec_ctl_peers(s, SVR_CTRL_DELETE_SESSION, SVR_STAT_CTL_SENT_DELETE);
+}
+
+/**
+ * svr_vec_ctl_keepalive - a keepalive on an idle session's waypoint flow
+ * @s: an ingress or transit UDP session (towards its next hop)
+ */
+void svr_vec_ctl_keepalive(struct svr_session *s)
+{
+	vec_ctl_peers(s, SVR_CTRL_KEEPALIVE, SVR_STAT_CTL_SENT_KEEPALIVE);
+}
+
+/*
+ * A control message from the peer on flow @f of @s, checked like any
+ * metadata (HMAC, key of the peer's policy, format): it must name @s's
+ * UUID. Keepalive: the packet already refreshed the idle timer. Delete:
+ * the session goes (and the other peer of a transit session is told).
+ * The packet is consumed either way.
+ */
+static unsigned int vec_ctl_rcv(struct svr_net *sn, struct sk_buff *skb,
+				struct svr_flow *f, struct svr_session *s,
+				const struct svr_md *md)
+{
+	if (!svr_md_has(md, SVR_TLV_UUID) ||
+	    memcmp(md->uuid, s->uuid, sizeof(s->uuid)))
+		return svr_drop(sn, skb, SVR_DROP_CTL_MISMATCH);
+	switch (md->control) {
+	case SVR_CTRL_KEEPALIVE:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_KEEPALIVE);
+		break;
+	case SVR_CTRL_DELETE_SESSION:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_DELETE);
+		spin_lock(&s->lock);
+		s->vec.ctl_skip |= BIT(f->dir);
+		spin_unlock(&s->lock);
+		svr_session_delete(s, SVR_DEL_PEER);
+		break;
+	default:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_OTHER);
+		break;
+	}
+	return svr_drop(sn, skb, SVR_DROP_MD_CONSUMED);
+}
+
+
 /* ---- the per-packet work --------------------------------------------------- */
 
 /*
@@ -712,6 +982,8 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				why = sec_match(sec, key);
 			if (why)
 				return svr_drop(sn, skb, why);
+			if (svr_md_has(&md, SVR_TLV_CONTROL))
+				return vec_ctl_rcv(sn, skb, f, s, &md);
 			if (md_strip(skb, &q, &md))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
@@ -1215,6 +1487,9 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	why = hmac_check(sn, skb, &q, NULL);
 	if (!why)
 		why = md_peek(sn, skb, &q, &md, &key);
+	/* A control message for a session we do not have: forged, or late. */
+	if (!why && svr_md_has(&md, SVR_TLV_CONTROL))
+		why = SVR_DROP_CTL_NO_SESSION;
 	if (!why)
 		why = svr_vec_admit(sn, &md, &fp, &peer);
 	if (!why)

@@ -45,6 +45,9 @@ const struct svr_opt router_opts[] = {
 	{ .kw = "icmp-rate", .json = "icmp_rate", .meta = "PER-SECOND",
 	  .type = OPT_U32, .attr = SVR_A_ROUTER_ICMP_RATE,
 	  .max = UINT32_MAX },
+	{ .kw = "keepalive", .json = "keepalive", .meta = "SECONDS",
+	  .type = OPT_U32, .attr = SVR_A_ROUTER_KEEPALIVE,
+	  .max = 86400 },
 	{ }
 };
 

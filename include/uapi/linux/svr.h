@@ -112,6 +112,8 @@
 #define SVR_DEF_WAYPORT_LO	16384
 #define SVR_DEF_WAYPORT_HI	65534
 #define SVR_DEF_ICMP_RATE	100	/* ICMP errors per second */
+#define SVR_DEF_KEEPALIVE	0	/* seconds; 0: no keepalives */
+#define SVR_KEEPALIVE_MAX	86400
 
 /* ---- value enums --------------------------------------------------- */
 
@@ -323,6 +325,7 @@ enum {
 	SVR_A_ROUTER_WAYPORT_LO,	/* u16 */
 	SVR_A_ROUTER_WAYPORT_HI,	/* u16 */
 	SVR_A_ROUTER_ICMP_RATE,		/* u32: ICMP errors per second */
+	SVR_A_ROUTER_KEEPALIVE,		/* u32: seconds of UDP idle, 0 = off */
 
 	__SVR_A_ROUTER_MAX,
 	SVR_A_ROUTER_MAX = (__SVR_A_ROUTER_MAX - 1)
