@@ -993,6 +993,7 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 	rcu_assign_pointer(sn->cfg->router, r);
 	kfree_rcu(old, rcu);
 	svr_cfg_changed(sn);
+	svr_session_ka_start(sn);
 	svr_nl_notify(sn, SVR_CMD_ROUTER_CHANGE_NTF, svr_fill_router, r, NULL,
 		      info);
 	mutex_unlock(&sn->cfg_lock);

@@ -406,16 +406,34 @@ static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
 	return false;
 }
 
-static void svr_session_keepalives(struct svr_net *sn)
+static unsigned long svr_session_ka_interval(struct svr_net *sn)
 {
 	unsigned long ka;
 
 	rcu_read_lock();
 	ka = svr_router_get_rcu(sn)->keepalive * HZ;
 	rcu_read_unlock();
-	if (ka)
+	return ka;
+}
+
+/*
+ * Once a second while keepalives are on: not deferrable, unlike expiry,
+ * since a NAT's mapping does not wait for the CPU to wake up. The walk
+ * (svr_session_flush() whose match never says yes) deletes nothing.
+ */
+static void svr_session_ka_work(struct work_struct *work)
+{
+	struct svr_sessions *st = container_of(to_delayed_work(work),
+					       struct svr_sessions, ka);
+	struct svr_net *sn = container_of(st, struct svr_net, sess);
+	unsigned long ka = svr_session_ka_interval(sn);
+
+	if (!ka)
+		return;
+	if (atomic_read(&st->count))
 		svr_session_flush(sn, SVR_DEL_EXPIRED,
 				  svr_session_match_keepalive, &ka);
+	queue_delayed_work(system_wq, &st->ka, SVR_GC_INTERVAL);
 }
 
 static void svr_session_gc(struct work_struct *work)
@@ -425,13 +443,18 @@ static void svr_session_gc(struct work_struct *work)
 	struct svr_net *sn = container_of(st, struct svr_net, sess);
 	unsigned long now = jiffies;
 
-	if (atomic_read(&st->count)) {
+	if (atomic_read(&st->count))
 		svr_session_flush(sn, SVR_DEL_EXPIRED,
 				  svr_session_match_expired, &now);
-		svr_session_keepalives(sn);
-	}
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
 			   SVR_GC_INTERVAL);
+}
+
+/* The router's keepalive changed: start their work if it is on. */
+void svr_session_ka_start(struct svr_net *sn)
+{
+	if (svr_session_ka_interval(sn))
+		queue_delayed_work(system_wq, &sn->sess.ka, SVR_GC_INTERVAL);
 }
 
 int svr_session_net_init(struct svr_net *sn)
@@ -444,6 +467,7 @@ int svr_session_net_init(struct svr_net *sn)
 	if (ret)
 		return ret;
 	INIT_DEFERRABLE_WORK(&st->gc, svr_session_gc);
+	INIT_DELAYED_WORK(&st->ka, svr_session_ka_work);
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
 			   SVR_GC_INTERVAL);
 	return 0;
@@ -455,6 +479,7 @@ void svr_session_net_exit(struct svr_net *sn)
 	struct svr_sessions *st = &sn->sess;
 
 	cancel_delayed_work_sync(&st->gc);
+	cancel_delayed_work_sync(&st->ka);
 	svr_session_flush(sn, SVR_DEL_NETNS_EXIT, NULL, NULL);
 	WARN_ON_ONCE(atomic_read(&st->count));
 	rhashtable_destroy(&st->table);

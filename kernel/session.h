@@ -174,6 +174,7 @@ struct svr_sessions {
 	struct rhashtable	table;
 	atomic_t		count;
 	struct delayed_work	gc;
+	struct delayed_work	ka;	/* keepalives, while enabled */
 };
 
 extern const char *const svr_sess_state_names[SVR_SS_MAX];
@@ -216,6 +217,7 @@ unsigned int svr_session_count(const struct svr_net *sn);
 /* Control messages to the peers of a session (vector.c). */
 void svr_vec_ctl_delete(struct svr_session *s);
 void svr_vec_ctl_keepalive(struct svr_session *s);
+void svr_session_ka_start(struct svr_net *sn);
 unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg);
