@@ -70,6 +70,7 @@ static void svr_router_defaults(struct svr_router *r)
 	r->wayport_lo = SVR_DEF_WAYPORT_LO;
 	r->wayport_hi = SVR_DEF_WAYPORT_HI;
 	r->icmp_rate = SVR_DEF_ICMP_RATE;
+	r->keepalive = SVR_DEF_KEEPALIVE;
 }
 
 /* The host name of the creating task's UTS namespace, made a valid name. */
@@ -249,13 +250,52 @@ void svr_service_put(struct svr_service *svc)
 		call_rcu(&svc->rcu, svr_service_free_rcu);
 }
 
+struct svr_path_stats *svr_path_stats_new(void)
+{
+	struct svr_path_stats *ps = kzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
+
+	if (ps)
+		refcount_set(&ps->ref, 1);
+	return ps;
+}
+
+struct svr_path_stats *svr_path_stats_get(struct svr_path_stats *ps)
+{
+	if (ps)
+		refcount_inc(&ps->ref);
+	return ps;
+}
+
+/* Packets may still count on it under RCU (a session that just moved). */
+void svr_path_stats_put(struct svr_path_stats *ps)
+{
+	if (ps && refcount_dec_and_test(&ps->ref))
+		kfree_rcu(ps, rcu);
+}
+
+void svr_path_free(struct svr_path *path)
+{
+	svr_path_stats_put(path->stats);
+	kfree(path);
+}
+
+static void svr_path_free_cb(struct rcu_head *head)
+{
+	svr_path_free(container_of(head, struct svr_path, rcu));
+}
+
+void svr_path_free_rcu(struct svr_path *path)
+{
+	call_rcu(&path->rcu, svr_path_free_cb);
+}
+
 static void svr_peer_free_rcu(struct rcu_head *head)
 {
 	struct svr_peer *peer = container_of(head, struct svr_peer, rcu);
 	struct svr_path *path, *tmp;
 
 	list_for_each_entry_safe(path, tmp, &peer->paths, list)
-		kfree(path);
+		svr_path_free(path);
 	kmem_cache_free(svr_peer_cache, peer);
 }
 
@@ -350,7 +390,7 @@ void svr_peer_free(struct svr_peer *peer)
 	struct svr_path *path, *tmp;
 
 	list_for_each_entry_safe(path, tmp, &peer->paths, list)
-		kfree(path);
+		svr_path_free(path);
 	kmem_cache_free(svr_peer_cache, peer);
 }
 

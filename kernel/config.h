@@ -42,6 +42,7 @@ struct svr_router {
 	u16		wayport_lo;
 	u16		wayport_hi;
 	u32		icmp_rate;		/* ICMP errors per second */
+	u32		keepalive;		/* seconds, 0: off */
 };
 
 struct svr_tenant {
@@ -181,8 +182,25 @@ struct svr_service {
 	char			name[SVR_NAME_MAX];
 };
 
+/*
+ * A path's counters: shared by the versions of a path (a `peer path set`
+ * replaces the object) and referenced by the sessions on it.
+ */
+struct svr_path_stats {
+	refcount_t		ref;
+	atomic_t		sessions;
+	atomic64_t		tx_packets;
+	atomic64_t		tx_bytes;
+	atomic64_t		rx_packets;
+	atomic64_t		rx_bytes;
+	atomic64_t		md_sent;
+	atomic64_t		md_rcvd;
+	struct rcu_head		rcu;
+};
+
 struct svr_path {
 	struct list_head	list;		/* peer->paths (RCU) */
+	struct svr_path_stats	*stats;		/* a reference */
 	u8			family;
 	u8			admin;		/* enum svr_admin */
 	union svr_addr		local;		/* our waypoint */
@@ -464,6 +482,11 @@ struct svr_iface *svr_iface_alloc(const char *name);
 void svr_tenant_free(struct svr_tenant *t);
 void svr_service_free(struct svr_service *svc);
 void svr_peer_free(struct svr_peer *peer);
+struct svr_path_stats *svr_path_stats_new(void);
+struct svr_path_stats *svr_path_stats_get(struct svr_path_stats *ps);
+void svr_path_stats_put(struct svr_path_stats *ps);
+void svr_path_free(struct svr_path *path);
+void svr_path_free_rcu(struct svr_path *path);
 void svr_security_free(struct svr_security *sec);
 
 /* Link a new object: name hash and list. -EEXIST, -ENOMEM. */

@@ -27,6 +27,7 @@
 #include <linux/random.h>
 #include <linux/tcp.h>
 #include <net/addrconf.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -195,6 +196,48 @@ static struct dst_entry *svr_route_gateway(struct net *net,
 		}
 		return dst;
 	}
+}
+
+/*
+ * Is the packet's TTL (hop limit) used up, so that forwarding it would
+ * expire it? Then the sender gets "time exceeded" from us, as ip_forward
+ * would send it, but before svr rewrites the source (ip_forward's own
+ * error would go to our waypoint or source NAT address). Rate limited by
+ * the kernel's ICMP limits; the caller drops the packet.
+ */
+bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
+		     const struct svr_pkt *p)
+{
+	struct net *net = sn->net;
+	struct dst_entry *dst;
+
+	if (p->key.family == AF_INET ? ip_hdr(skb)->ttl > 1 :
+				       ipv6_hdr(skb)->hop_limit > 1)
+		return false;
+	if (p->icmp_error || skb_dst(skb))
+		return true;
+	/* icmp_send() wants a route on the packet: the one back. */
+	if (p->key.family == AF_INET) {
+		struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr };
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return true;
+		skb_dst_set(skb, &rt->dst);
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+	} else {
+		struct flowi6 fl6 = { .daddr = ipv6_hdr(skb)->saddr };
+
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return true;
+		}
+		skb_dst_set(skb, dst);
+		icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+	}
+	svr_stat_inc(sn, SVR_STAT_ICMP_SENT);
+	return true;
 }
 
 /* Forward @skb to its session's gateway: NF_STOLEN, or a drop reason. */
@@ -586,8 +629,8 @@ static unsigned int svr_first_packet(struct svr_net *sn, struct sk_buff *skb,
 
 /*
  * An ICMP error: delivered only when the packet it quotes belongs to a
- * session (translated to the client's tuple), or when it is for the
- * router itself.
+ * session (translated to the client's tuple; one about a packet sent to a
+ * peer is relayed by vector.c), or when it is for the router itself.
  */
 static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 				   const struct nf_hook_state *state,
@@ -610,6 +653,11 @@ static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 		rk.ifindex = p->key.ifindex;
 		rk.vlan = p->key.vlan;
 		f = svr_flow_lookup(sn, &rk);
+		if (f && svr_vec_flow_from_peer(f))
+			return svr_vec_icmp_error(sn, skb, p, &inner, l3off, f);
+		if (f && svr_vec_flow_to_peer(f))
+			return svr_vec_icmp_to_peer(sn, skb, p, &inner, l3off,
+						    f);
 		if (f && f->dir == SVR_DIR_REV) {
 			if (svr_nat_icmp_error(skb, p, &inner, &f->rw))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);

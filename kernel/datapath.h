@@ -41,6 +41,8 @@ struct svr_first {
 };
 
 void svr_untrack(struct sk_buff *skb);
+bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
+		     const struct svr_pkt *p);
 int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p);
 unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 			      const struct svr_pkt *p,
@@ -73,6 +75,18 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     struct svr_session *s);
 bool svr_vec_is_md(struct sk_buff *skb, const struct svr_pkt *p);
 struct svr_security *svr_vec_payload_policy(struct svr_service *svc);
+bool svr_vec_flow_from_peer(struct svr_flow *f);
+void svr_vec_ps_set(struct svr_vec *v, enum svr_vec_ps i,
+		    struct svr_path_stats *ps);
+bool svr_vec_flow_to_peer(struct svr_flow *f);
+unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
+				  const struct svr_pkt *p,
+				  const struct svr_pkt *inner,
+				  unsigned int l3off, struct svr_flow *f);
+unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
+				const struct svr_pkt *p,
+				const struct svr_pkt *inner, unsigned int l3off,
+				struct svr_flow *f);
 unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  const struct svr_pkt *p);

@@ -897,9 +897,10 @@ int svr_md_build_reverse(struct svr_md_builder *b, const struct svr_md *md)
  * svr_md_build_control() - a control message (§4.6)
  * @b: the builder
  * @md: values: control code; security id, ICMP error locations, path
- *	metrics, health check and remaining time when their bits are set
+ *	metrics, health check, session UUID, router name and remaining time
+ *	when their bits are set
  *
- * Header: 16, 20, 21, 24, 26, 46. Payload: 42.
+ * Header: 16, 20, 21, 24, 26, 46. Payload: 6, 14, 42.
  */
 int svr_md_build_control(struct svr_md_builder *b, const struct svr_md *md)
 {
@@ -909,6 +910,8 @@ int svr_md_build_control(struct svr_md_builder *b, const struct svr_md *md)
 	svr_md_put(b, md, SVR_TLV_CONTROL);
 	put_if(b, md, SVR_TLV_PATH_METRICS);
 	put_if(b, md, SVR_TLV_HEALTH_CHECK);
+	put_if(b, md, SVR_TLV_UUID);
+	put_if(b, md, SVR_TLV_ROUTER);
 	put_if(b, md, SVR_TLV_REMAINING_TIME);
 	return b->err;
 }

@@ -60,6 +60,7 @@ static const struct nla_policy svr_path_policy[SVR_A_PATH_MAX + 1] = {
 	[SVR_A_PATH_PORT_LO]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[SVR_A_PATH_PORT_HI]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[SVR_A_PATH_ADMIN]	= SVR_POLICY_ENUM(__SVR_ADMIN_MAX),
+	/* SVR_A_PATH_SESSIONS ... PAD: counters, output only (rejected). */
 };
 
 static const struct nla_policy svr_key_policy[SVR_A_KEY_MAX + 1] = {
@@ -79,6 +80,7 @@ static const struct nla_policy svr_router_policy[SVR_A_ROUTER_MAX + 1] = {
 	[SVR_A_ROUTER_WAYPORT_LO]	= { .type = NLA_U16 },
 	[SVR_A_ROUTER_WAYPORT_HI]	= { .type = NLA_U16 },
 	[SVR_A_ROUTER_ICMP_RATE]	= { .type = NLA_U32 },
+	[SVR_A_ROUTER_KEEPALIVE]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy svr_iface_policy[SVR_A_IFACE_MAX + 1] = {
@@ -275,7 +277,8 @@ static int svr_fill_router(struct sk_buff *msg, const void *obj,
 	    nla_put_u32(msg, SVR_A_ROUTER_TIMEOUT_ICMP, r->timeout_icmp) ||
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_LO, r->wayport_lo) ||
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_HI, r->wayport_hi) ||
-	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate))
+	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate) ||
+	    nla_put_u32(msg, SVR_A_ROUTER_KEEPALIVE, r->keepalive))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -396,8 +399,42 @@ static int svr_fill_service(struct sk_buff *msg, const void *obj,
 	return 0;
 }
 
+/* The fill argument of PEER_GET replies: paths with their counters. */
+static const bool svr_with_stats = true;
+
+static int svr_fill_path_stats(struct sk_buff *msg,
+			       const struct svr_path_stats *ps)
+{
+	static const struct {
+		int attr;
+		size_t off;
+	} c[] = {
+		{ SVR_A_PATH_TX_PACKETS, offsetof(struct svr_path_stats, tx_packets) },
+		{ SVR_A_PATH_TX_BYTES, offsetof(struct svr_path_stats, tx_bytes) },
+		{ SVR_A_PATH_RX_PACKETS, offsetof(struct svr_path_stats, rx_packets) },
+		{ SVR_A_PATH_RX_BYTES, offsetof(struct svr_path_stats, rx_bytes) },
+		{ SVR_A_PATH_MD_SENT, offsetof(struct svr_path_stats, md_sent) },
+		{ SVR_A_PATH_MD_RCVD, offsetof(struct svr_path_stats, md_rcvd) },
+	};
+	unsigned int i;
+
+	if (!ps)
+		return 0;
+	if (nla_put_u32(msg, SVR_A_PATH_SESSIONS, atomic_read(&ps->sessions)))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		const atomic64_t *v = (const void *)ps + c[i].off;
+
+		if (nla_put_u64_64bit(msg, c[i].attr, atomic64_read(v),
+				      SVR_A_PATH_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* A path; with @stats its counters (PEER_GET replies, not CONFIG_SAVE). */
 static int svr_fill_path(struct sk_buff *msg, int type,
-			 const struct svr_path *path)
+			 const struct svr_path *path, bool stats)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
 
@@ -412,7 +449,8 @@ static int svr_fill_path(struct sk_buff *msg, int type,
 	    (path->port_lo &&
 	     (nla_put_u16(msg, SVR_A_PATH_PORT_LO, path->port_lo) ||
 	      nla_put_u16(msg, SVR_A_PATH_PORT_HI, path->port_hi))) ||
-	    nla_put_u8(msg, SVR_A_PATH_ADMIN, path->admin))
+	    nla_put_u8(msg, SVR_A_PATH_ADMIN, path->admin) ||
+	    (stats && svr_fill_path_stats(msg, path->stats)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -430,7 +468,8 @@ static int svr_fill_peer(struct sk_buff *msg, const void *obj,
 	    (sec && nla_put_string(msg, SVR_A_PEER_SECURITY, sec->name)))
 		return -EMSGSIZE;
 	list_for_each_entry(path, &peer->paths, list)
-		if (svr_fill_path(msg, SVR_A_PEER_PATH, path))
+		if (svr_fill_path(msg, SVR_A_PEER_PATH, path,
+				  arg == &svr_with_stats))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -670,7 +709,8 @@ static int svr_nl_obj_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		break;
 	case SVR_CMD_PEER_GET:
 		ret = svr_dump_list(skb, cb, ctx, &cfg->peer_list,
-				    struct svr_peer, cmd, svr_fill_peer, NULL);
+				    struct svr_peer, cmd, svr_fill_peer,
+				    &svr_with_stats);
 		break;
 	}
 	mutex_unlock(&sn->cfg_lock);
@@ -929,6 +969,14 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 			      &r->timeout_icmp, SVR_DEF_TIMEOUT_ICMP);
 	svr_nl_u32_or_default(tb, SVR_A_ROUTER_ICMP_RATE, &r->icmp_rate,
 			      SVR_DEF_ICMP_RATE);
+	svr_nl_u32_or_default(tb, SVR_A_ROUTER_KEEPALIVE, &r->keepalive,
+			      SVR_DEF_KEEPALIVE);
+	if (r->keepalive > SVR_KEEPALIVE_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SVR_A_ROUTER_KEEPALIVE],
+				    "keepalive is at most 86400 seconds");
+		ret = -EINVAL;
+		goto err;
+	}
 	if (tb[SVR_A_ROUTER_WAYPORT_LO])
 		r->wayport_lo = nla_get_u16(tb[SVR_A_ROUTER_WAYPORT_LO]) ?:
 				SVR_DEF_WAYPORT_LO;
@@ -953,6 +1001,7 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* New timeouts apply to the sessions in the table too. */
 	if (retime)
 		svr_sessions_retime(sn);
+	svr_session_ka_start(sn);
 	svr_nl_notify(sn, SVR_CMD_ROUTER_CHANGE_NTF, svr_fill_router, r, NULL,
 		      info);
 	mutex_unlock(&sn->cfg_lock);
@@ -2573,6 +2622,13 @@ static int svr_nl_stage_paths(struct genl_info *info, u8 op,
 		if (op == SVR_OP_SET) {
 			*path = *q;
 			path->replaces = q;
+			svr_path_stats_get(path->stats);	/* shared */
+		} else {
+			path->stats = svr_path_stats_new();
+			if (!path->stats) {
+				ret = -ENOMEM;
+				goto err;
+			}
 		}
 		ret = svr_nl_parse_path(nest, path, true, info->extack);
 		if (ret)
@@ -2590,7 +2646,7 @@ static int svr_nl_stage_paths(struct genl_info *info, u8 op,
 	}
 	return 0;
 err:
-	kfree(path);
+	svr_path_free(path);
 	return ret;
 }
 
@@ -2600,7 +2656,7 @@ static void svr_paths_unstage(struct svr_peer *peer, struct list_head *staged)
 
 	list_for_each_entry_safe(path, tmp, staged, list) {
 		list_del(&path->list);
-		kfree(path);
+		svr_path_free(path);
 	}
 	list_for_each_entry(path, &peer->paths, list)
 		path->dead = false;
@@ -2613,14 +2669,14 @@ static void svr_paths_commit(struct svr_peer *peer, struct list_head *staged)
 	list_for_each_entry_safe(path, tmp, &peer->paths, list) {
 		if (path->dead) {
 			list_del_rcu(&path->list);
-			kfree_rcu(path, rcu);
+			svr_path_free_rcu(path);
 		}
 	}
 	list_for_each_entry_safe(path, tmp, staged, list) {
 		list_del(&path->list);
 		if (path->replaces) {
 			list_replace_rcu(&path->replaces->list, &path->list);
-			kfree_rcu(path->replaces, rcu);
+			svr_path_free_rcu(path->replaces);
 			path->replaces = NULL;
 		} else {
 			list_add_tail_rcu(&path->list, &peer->paths);
@@ -2848,7 +2904,7 @@ static int svr_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = PTR_ERR_OR_ZERO(peer);
 	if (!ret)
 		ret = svr_nl_reply(info, SVR_CMD_PEER_GET, svr_fill_peer, peer,
-				   NULL);
+				   &svr_with_stats);
 	mutex_unlock(&sn->cfg_lock);
 	return ret;
 }

@@ -85,6 +85,7 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;
 	s->created = jiffies;
 	s->last_seen = s->created;
+	s->vec.ka_sent = s->created;
 	s->state = SVR_SS_NEW;
 	s->role = SVR_SESSION_ROLE_LOCAL;
 	return s;
@@ -92,8 +93,18 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 
 static void svr_session_release(struct svr_session *s)
 {
+	int i;
+
 	if (s->nh.peer)
 		svr_peer_put(s->nh.peer);
+	if (s->vec.prev)
+		svr_peer_put(s->vec.prev);
+	for (i = 0; i < SVR_PS_MAX; i++) {
+		if (!s->vec.ps[i])
+			continue;
+		atomic_dec(&s->vec.ps[i]->sessions);
+		svr_path_stats_put(s->vec.ps[i]);
+	}
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)
@@ -182,6 +193,17 @@ int svr_session_insert_stale(struct svr_session *s)
 	return ret;
 }
 
+/*
+ * Does the end of a session tell its peers (control code 6, §4.6)? Not for
+ * a moved session's stale tuple or a namespace going away.
+ */
+static bool svr_session_notify(const struct svr_session *s,
+			       enum svr_del_reason why)
+{
+	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
+	       why != SVR_DEL_MOVED && why != SVR_DEL_NETNS_EXIT;
+}
+
 void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 {
 	struct svr_sessions *st = &s->sn->sess;
@@ -207,6 +229,8 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 		trace_svr_session_delete(s, why);
 		svr_session_event(s, false, why);
 	}
+	if (svr_session_notify(s, why))
+		svr_vec_ctl_delete(s);
 	svr_session_put(s);
 }
 
@@ -286,6 +310,11 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 	atomic64_add(len, &f->bytes);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
+	if (th && s->role != SVR_SESSION_ROLE_LOCAL) {
+		WRITE_ONCE(s->vec.tcp_seq[dir], th->seq);
+		WRITE_ONCE(s->vec.tcp_ack[dir], th->ack_seq);
+		WRITE_ONCE(s->vec.tcp_win[dir], th->window);
+	}
 
 	/* Only state changes take the lock. */
 	if (!th) {
@@ -396,6 +425,57 @@ static bool svr_session_match_expired(struct svr_session *s, void *arg)
 	return svr_session_expired(s, *(unsigned long *)arg);
 }
 
+/*
+ * Keepalives (§6.17): a UDP session this router sends to a peer (ingress,
+ * or transit towards the next hop) that has been idle @ka jiffies gets a
+ * control message every @ka jiffies, which refreshes NAT pinholes on the
+ * way and the peer's idle timer. The session's own idle timer runs on.
+ */
+static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
+{
+	unsigned long ka = *(unsigned long *)arg, now = jiffies;
+
+	if (s->stale || (s->role != SVR_SESSION_ROLE_INGRESS &&
+			 s->role != SVR_SESSION_ROLE_TRANSIT) ||
+	    s->vec.inner_proto != IPPROTO_UDP ||
+	    time_before(now, READ_ONCE(s->last_seen) + ka) ||
+	    time_before(now, READ_ONCE(s->vec.ka_sent) + ka))
+		return false;
+	WRITE_ONCE(s->vec.ka_sent, now);
+	svr_vec_ctl_keepalive(s);
+	return false;
+}
+
+static unsigned long svr_session_ka_interval(struct svr_net *sn)
+{
+	unsigned long ka;
+
+	rcu_read_lock();
+	ka = svr_router_get_rcu(sn)->keepalive * HZ;
+	rcu_read_unlock();
+	return ka;
+}
+
+/*
+ * Once a second while keepalives are on: not deferrable, unlike expiry,
+ * since a NAT's mapping does not wait for the CPU to wake up. The walk
+ * (svr_session_flush() whose match never says yes) deletes nothing.
+ */
+static void svr_session_ka_work(struct work_struct *work)
+{
+	struct svr_sessions *st = container_of(to_delayed_work(work),
+					       struct svr_sessions, ka);
+	struct svr_net *sn = container_of(st, struct svr_net, sess);
+	unsigned long ka = svr_session_ka_interval(sn);
+
+	if (!ka)
+		return;
+	if (atomic_read(&st->count))
+		svr_session_flush(sn, SVR_DEL_EXPIRED,
+				  svr_session_match_keepalive, &ka);
+	queue_delayed_work(system_wq, &st->ka, SVR_GC_INTERVAL);
+}
+
 static void svr_session_gc(struct work_struct *work)
 {
 	struct svr_sessions *st = container_of(to_delayed_work(work),
@@ -410,6 +490,13 @@ static void svr_session_gc(struct work_struct *work)
 			   SVR_GC_INTERVAL);
 }
 
+/* The router's keepalive changed: start their work if it is on. */
+void svr_session_ka_start(struct svr_net *sn)
+{
+	if (svr_session_ka_interval(sn))
+		queue_delayed_work(system_wq, &sn->sess.ka, SVR_GC_INTERVAL);
+}
+
 int svr_session_net_init(struct svr_net *sn)
 {
 	struct svr_sessions *st = &sn->sess;
@@ -420,6 +507,7 @@ int svr_session_net_init(struct svr_net *sn)
 	if (ret)
 		return ret;
 	INIT_DEFERRABLE_WORK(&st->gc, svr_session_gc);
+	INIT_DELAYED_WORK(&st->ka, svr_session_ka_work);
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
 			   SVR_GC_INTERVAL);
 	return 0;
@@ -431,6 +519,7 @@ void svr_session_net_exit(struct svr_net *sn)
 	struct svr_sessions *st = &sn->sess;
 
 	cancel_delayed_work_sync(&st->gc);
+	cancel_delayed_work_sync(&st->ka);
 	svr_session_flush(sn, SVR_DEL_NETNS_EXIT, NULL, NULL);
 	WARN_ON_ONCE(atomic_read(&st->count));
 	rhashtable_destroy(&st->table);

@@ -90,7 +90,8 @@ enum svr_sess_state {
 	FN(REVOKED,	"revoked")			\
 	FN(TCP_CLOSED,	"tcp-closed")			\
 	FN(NETNS_EXIT,	"netns-exit")			\
-	FN(MOVED,	"moved")
+	FN(MOVED,	"moved")				\
+	FN(PEER,	"peer")
 
 #define SVR_DEL_ENUM(e, s)	SVR_DEL_##e,
 enum svr_del_reason {
@@ -105,13 +106,22 @@ enum svr_vec_flags {
 	SVR_VEC_REV_MD_SENT	= BIT(2),	/* egress: reverse metadata sent */
 	SVR_VEC_ICMP		= BIT(3),	/* ICMP echo carried as UDP */
 	SVR_VEC_PAYLOAD		= BIT(4),	/* payload encrypted (TLV 11) */
+	SVR_VEC_PAYLOAD_RELAY	= BIT(5),	/* transit: TLV 11, not ours */
+};
+
+/* A session's paths, for their counters (struct svr_path_stats). */
+enum svr_vec_ps {
+	SVR_PS_OUT,	/* to nh.peer: the hop this router starts */
+	SVR_PS_IN,	/* from the previous router: the hop that ends here */
+	SVR_PS_MAX,
 };
 
 /*
  * A session's SVR half. The inner tuple is the original forward 7-tuple
  * (the client's packet as the ingress router received it), the outer one
  * the waypoint flow. Ingress: forward packets leave on the outer tuple;
- * egress: forward packets arrive on it.
+ * egress: forward packets arrive on it. Transit: forward packets arrive
+ * on one outer tuple (from vec.prev) and leave on another (to nh.peer).
  */
 struct svr_vec {
 	u8			flags;		/* enum svr_vec_flags */
@@ -125,8 +135,18 @@ struct svr_vec {
 	__be16			inner_sport;
 	__be16			inner_dport;
 	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
+	struct svr_peer		*prev;		/* transit: the previous peer */
+	/* References; under RCU on the packet path (failover moves OUT). */
+	struct svr_path_stats	*ps[SVR_PS_MAX];
 	u64			md_sent;
 	u64			md_rcvd;
+	/* Control messages (§4.6, vector.c). */
+	u8			ctl_skip;	/* BIT(dir): peer told us */
+	unsigned long		ka_sent;	/* jiffies, last keepalive */
+	/* TCP: the last segment seen each way (a control segment's numbers). */
+	__be32			tcp_seq[SVR_DIR_MAX];
+	__be32			tcp_ack[SVR_DIR_MAX];
+	__be16			tcp_win[SVR_DIR_MAX];
 };
 
 struct svr_session {
@@ -156,6 +176,7 @@ struct svr_sessions {
 	struct rhashtable	table;
 	atomic_t		count;
 	struct delayed_work	gc;
+	struct delayed_work	ka;	/* keepalives, while enabled */
 };
 
 extern const char *const svr_sess_state_names[SVR_SS_MAX];
@@ -196,6 +217,11 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 unsigned int svr_session_count(const struct svr_net *sn);
 bool svr_session_table_full(struct svr_net *sn);
 void svr_sessions_retime(struct svr_net *sn);
+
+/* Control messages to the peers of a session (vector.c). */
+void svr_vec_ctl_delete(struct svr_session *s);
+void svr_vec_ctl_keepalive(struct svr_session *s);
+void svr_session_ka_start(struct svr_net *sn);
 unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg);

@@ -49,7 +49,10 @@
 	FN(PAYLOAD_WRONG_POLICY, "drop_payload_wrong_policy")		\
 	FN(PAYLOAD_DECRYPT,	"drop_payload_decrypt")			\
 	FN(PAYLOAD_MISMATCH,	"drop_payload_mismatch")		\
-	FN(L4_CHECKSUM,		"drop_l4_checksum")
+	FN(L4_CHECKSUM,		"drop_l4_checksum")			\
+	FN(MD_CONSUMED,		"drop_md_consumed")			\
+	FN(CTL_NO_SESSION,	"drop_ctl_no_session")			\
+	FN(CTL_MISMATCH,	"drop_ctl_uuid_mismatch")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -63,6 +66,7 @@
 	FN(ICMP_SENT,		"icmp_errors_sent")			\
 	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
 	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\
+	FN(ICMP_RELAYED,	"icmp_errors_relayed")			\
 	FN(NAT_RETRY,		"nat_port_retries")			\
 	FN(MD_SENT_FWD,		"md_sent_forward")			\
 	FN(MD_SENT_REV,		"md_sent_reverse")			\
@@ -75,7 +79,13 @@
 	FN(GSO_SEGMENTED,	"gso_segmented")			\
 	FN(TCP_MSS_CLAMPED,	"tcp_mss_clamped")			\
 	FN(PAYLOAD_ENCRYPTED,	"payload_encrypted")			\
-	FN(PAYLOAD_DECRYPTED,	"payload_decrypted")
+	FN(PAYLOAD_DECRYPTED,	"payload_decrypted")			\
+	FN(CTL_SENT_KEEPALIVE,	"ctl_sent_keepalive")			\
+	FN(CTL_SENT_DELETE,	"ctl_sent_delete_session")		\
+	FN(CTL_SEND_FAILED,	"ctl_send_failed")			\
+	FN(CTL_RCVD_KEEPALIVE,	"ctl_received_keepalive")		\
+	FN(CTL_RCVD_DELETE,	"ctl_received_delete_session")		\
+	FN(CTL_RCVD_OTHER,	"ctl_received_other")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

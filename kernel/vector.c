@@ -318,6 +318,50 @@ static void md_bytes(struct svr_md_bytes *b, const char *s)
 }
 
 /*
+ * Put what builder @b holds at the start of the payload: as it is, or
+ * with @seal its payload TLVs replaced by IV + AES-CBC ciphertext under
+ * @key (§16). @room: the size of b->buf, which leaves space for the IV
+ * and the padding after SVR_MD_BUF.
+ */
+static int md_emit(struct svr_net *sn, struct sk_buff *skb,
+		   const struct svr_pkt *q, struct svr_md_builder *b,
+		   size_t room, const struct svr_key *key, bool seal)
+{
+	unsigned int off = md_off(skb, q), sealed, pad;
+	size_t plen;
+	u8 *plain, *dst;
+	int len;
+
+	if (!seal) {
+		len = svr_md_build_finish(b);
+		if (len < 0)
+			return len;
+		return md_insert(skb, q, b->buf, len);
+	}
+	plain = svr_md_build_payload(b, &plen);
+	if (!plain)
+		return b->err;
+	sealed = svr_sealed_len(plen);
+	b->cap = room;
+	len = svr_md_build_finish_sealed(b, sealed);
+	if (len < 0)
+		return len;
+	if (skb_open(skb, off, len))
+		return -ENOMEM;
+	/* Encrypt in the packet: the stack is no place for a scatterlist. */
+	dst = skb->data + off;
+	memcpy(dst, b->buf, b->hl);
+	get_random_bytes(dst + b->hl, SVR_MD_IV_LEN);
+	dst += b->hl + SVR_MD_IV_LEN;
+	memcpy(dst, plain, plen);
+	pad = sealed - SVR_MD_IV_LEN - plen;
+	memset(dst + plen, pad, pad);
+	svr_stat_inc(sn, SVR_STAT_MD_ENCRYPTED);
+	return svr_aes_cbc(key, true, dst - SVR_MD_IV_LEN, dst,
+			   sealed - SVR_MD_IV_LEN);
+}
+
+/*
  * The forward (ingress) or reverse (egress) metadata of @s, at the start
  * of the payload. With @key: its id in TLV 16 (clear header) and, when
  * @seal, the payload TLVs replaced by IV + AES-CBC ciphertext (§16).
@@ -328,13 +372,9 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 {
 	const struct svr_vec *v = &s->vec;
 	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
-	unsigned int off = md_off(skb, q), sealed, pad;
 	struct svr_md_builder b;
 	const struct svr_router *rc;
 	struct svr_md md;
-	size_t plen;
-	u8 *plain, *dst;
-	int len;
 
 	memset(&md, 0, sizeof(md));
 	if (fwd)
@@ -357,48 +397,143 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 		md.security_id = key->id;
 		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
 	}
-	if (fwd && (READ_ONCE(v->flags) & SVR_VEC_PAYLOAD))
+	if (fwd && (READ_ONCE(v->flags) &
+		    (SVR_VEC_PAYLOAD | SVR_VEC_PAYLOAD_RELAY)))
 		md.present |= BIT_ULL(SVR_TLV_SESSION_ENCRYPTED);
 	svr_md_build_init(&b, buf, SVR_MD_BUF);
 	if (fwd)
 		svr_md_build_forward(&b, &md);
 	else
 		svr_md_build_reverse(&b, &md);
-	if (!seal) {
-		len = svr_md_build_finish(&b);
-		if (len < 0)
-			return len;
-		return md_insert(skb, q, buf, len);
-	}
-	plain = svr_md_build_payload(&b, &plen);
-	if (!plain)
-		return b.err;
-	sealed = svr_sealed_len(plen);
-	b.cap = sizeof(buf);	/* room for the IV and the padding */
-	len = svr_md_build_finish_sealed(&b, sealed);
-	if (len < 0)
-		return len;
-	if (skb_open(skb, off, len))
-		return -ENOMEM;
-	/* Encrypt in the packet: the stack is no place for a scatterlist. */
-	dst = skb->data + off;
-	memcpy(dst, buf, b.hl);
-	get_random_bytes(dst + b.hl, SVR_MD_IV_LEN);
-	dst += b.hl + SVR_MD_IV_LEN;
-	memcpy(dst, plain, plen);
-	pad = sealed - SVR_MD_IV_LEN - plen;
-	memset(dst + plen, pad, pad);
-	svr_stat_inc(sn, SVR_STAT_MD_ENCRYPTED);
-	return svr_aes_cbc(key, true, dst - SVR_MD_IV_LEN, dst,
-			   sealed - SVR_MD_IV_LEN);
+	return md_emit(sn, skb, q, &b, sizeof(buf), key, seal);
 }
 
 /* ---- security between the routers (§16, Documentation/security.md) ---- */
 
-/* The peer's security policy, or NULL. */
-static struct svr_security *vec_sec(const struct svr_session *s)
+/*
+ * Which sides of @s a packet of direction @dir has: it comes from a peer
+ * (the egress half of a hop) and/or goes to one (the ingress half). An
+ * ingress session sends forward packets to its peer, an egress session
+ * receives them from its peer; a transit session does both, in both
+ * directions.
+ */
+static bool vec_from_peer(const struct svr_session *s, enum svr_dir dir)
 {
-	return s->nh.peer ? rcu_dereference(s->nh.peer->security) : NULL;
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return true;
+	return (s->role == SVR_SESSION_ROLE_EGRESS) == (dir == SVR_DIR_FWD);
+}
+
+static bool vec_to_peer(const struct svr_session *s, enum svr_dir dir)
+{
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return true;
+	return (s->role == SVR_SESSION_ROLE_INGRESS) == (dir == SVR_DIR_FWD);
+}
+
+/*
+ * The peer a packet of direction @dir comes from (@from) or goes to: the
+ * session's peer, but for a transit session's previous hop (forward
+ * packets come from it, reverse packets go to it).
+ */
+static struct svr_peer *vec_peer(const struct svr_session *s,
+				 enum svr_dir dir, bool from)
+{
+	if (s->role == SVR_SESSION_ROLE_TRANSIT && (dir == SVR_DIR_FWD) == from)
+		return s->vec.prev;
+	return s->nh.peer;
+}
+
+/* That peer's security policy, or NULL. */
+static struct svr_security *vec_sec(const struct svr_session *s,
+				    enum svr_dir dir, bool from)
+{
+	struct svr_peer *peer = vec_peer(s, dir, from);
+
+	return peer ? rcu_dereference(peer->security) : NULL;
+}
+
+/* ---- per-path counters (svrctl peer show) ------------------------------ */
+
+/**
+ * svr_vec_ps_set - put a session on a path's counters
+ * @v: the session's SVR half (s->lock held, or not hashed yet)
+ * @i: which of its paths
+ * @ps: the path's counters (the path holds a reference), or NULL
+ */
+void svr_vec_ps_set(struct svr_vec *v, enum svr_vec_ps i,
+		    struct svr_path_stats *ps)
+{
+	struct svr_path_stats *old = v->ps[i];
+
+	if (ps) {
+		svr_path_stats_get(ps);
+		atomic_inc(&ps->sessions);
+	}
+	WRITE_ONCE(v->ps[i], ps);
+	if (old) {
+		atomic_dec(&old->sessions);
+		svr_path_stats_put(old);
+	}
+}
+
+/* The path a packet of direction @dir goes to (@to) or comes from. */
+static struct svr_path_stats *vec_ps(const struct svr_session *s,
+				     enum svr_dir dir, bool to)
+{
+	return READ_ONCE(s->vec.ps[(dir == SVR_DIR_FWD) == to ?
+				   SVR_PS_OUT : SVR_PS_IN]);
+}
+
+static void vec_ps_add(struct svr_path_stats *ps, bool tx,
+		       const struct sk_buff *skb)
+{
+	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+
+	if (!ps)
+		return;
+	atomic64_add(segs, tx ? &ps->tx_packets : &ps->rx_packets);
+	atomic64_add(skb->len, tx ? &ps->tx_bytes : &ps->rx_bytes);
+}
+
+/* Packets and bytes of the paths a packet crosses, as svr receives it. */
+static void vec_count(struct svr_session *s, enum svr_dir dir,
+		      const struct sk_buff *skb)
+{
+	if (vec_from_peer(s, dir))
+		vec_ps_add(vec_ps(s, dir, false), false, skb);
+	if (vec_to_peer(s, dir))
+		vec_ps_add(vec_ps(s, dir, true), true, skb);
+}
+
+static void vec_count_md(struct svr_session *s, enum svr_dir dir, bool sent)
+{
+	struct svr_path_stats *ps = vec_ps(s, dir, sent);
+
+	if (ps)
+		atomic64_inc(sent ? &ps->md_sent : &ps->md_rcvd);
+}
+
+/*
+ * The path of @peer a packet with outer tuple @k came in on: our waypoint
+ * and the peer's, or only ours (a NAT between the routers).
+ */
+static const struct svr_path *vec_path_in(struct svr_peer *peer,
+					  const struct svr_tuple *k)
+{
+	unsigned int alen = k->family == AF_INET ? 4 : 16;
+	const struct svr_path *path, *best = NULL;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (path->family != k->family ||
+		    memcmp(&path->local, &k->daddr, alen))
+			continue;
+		if (!memcmp(&path->remote, &k->saddr, alen))
+			return path;
+		if (!best)
+			best = path;
+	}
+	return best;
 }
 
 /* The whole packet linear and private: the HMAC and the cipher need it. */
@@ -660,6 +795,262 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
 }
 
 
+/* ---- control messages (§4.6, Documentation/datapath.md) ------------------ */
+
+/*
+ * A control segment of a TCP session: the numbers of the last segment
+ * that went this way (or, none yet, the other way's mirrored), ACK set.
+ * The peer router consumes it; no end host ever sees it.
+ */
+static void ctl_tcp_hdr(struct tcphdr *th, const struct svr_session *s,
+			enum svr_dir out)
+{
+	enum svr_dir back = out == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_vec *v = &s->vec;
+
+	th->doff = sizeof(*th) / 4;
+	th->ack = 1;
+	th->seq = READ_ONCE(v->tcp_seq[out]);
+	th->ack_seq = READ_ONCE(v->tcp_ack[out]);
+	th->window = READ_ONCE(v->tcp_win[out]);
+	if (!th->seq && !th->ack_seq) {
+		th->seq = READ_ONCE(v->tcp_ack[back]);
+		th->ack_seq = READ_ONCE(v->tcp_seq[back]);
+		th->window = READ_ONCE(v->tcp_win[back]);
+	}
+}
+
+/*
+ * The IP and L4 headers of a packet from us to the peer that packets of
+ * flow @d come from: @d's key swapped (through a NAT between the routers
+ * that is the address and port the NAT gave the peer), routed.
+ */
+static struct sk_buff *ctl_alloc(struct svr_net *sn, struct svr_session *s,
+				 enum svr_dir d, struct svr_pkt *q)
+{
+	const struct svr_tuple *k = &s->flow[d].key;
+	bool v4 = k->family == AF_INET;
+	unsigned int l3 = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	unsigned int l4 = k->proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
+			  SVR_UDP_HLEN;
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+
+	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
+		return NULL;
+	if (v4) {
+		struct flowi4 fl4 = {
+			.daddr = k->saddr.ip,
+			.saddr = k->daddr.ip,
+			.flowi4_proto = k->proto,
+		};
+		struct rtable *rt = ip_route_output_key(sn->net, &fl4);
+
+		if (IS_ERR(rt))
+			return NULL;
+		dst = &rt->dst;
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = k->saddr.ip6,
+			.saddr = k->daddr.ip6,
+			.flowi6_proto = k->proto,
+		};
+
+		dst = ip6_route_output(sn->net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return NULL;
+		}
+	}
+	skb = alloc_skb(LL_MAX_HEADER + SVR_MD_BUF + 2 * SVR_MD_IV_LEN +
+			l3 + l4 + SVR_HMAC_MAX_LEN, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst);
+		return NULL;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + SVR_MD_BUF + 2 * SVR_MD_IV_LEN);
+	skb_dst_set(skb, dst);
+	skb_reset_network_header(skb);
+	skb_put_zero(skb, l3 + l4);
+	skb_set_transport_header(skb, l3);
+	memset(q, 0, sizeof(*q));
+	q->key.family = k->family;
+	q->key.proto = k->proto;
+	q->key.saddr = k->daddr;
+	q->key.daddr = k->saddr;
+	q->key.sport = k->dport;
+	q->key.dport = k->sport;
+	q->l4off = l3;
+	q->ports = true;
+	if (v4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		skb->protocol = htons(ETH_P_IP);
+		iph->version = 4;
+		iph->ihl = l3 / 4;
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = k->proto;
+		iph->frag_off = htons(IP_DF);
+		iph->saddr = k->daddr.ip;
+		iph->daddr = k->saddr.ip;
+		iph->tot_len = htons(skb->len);
+		ip_select_ident(sn->net, skb, NULL);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		skb->protocol = htons(ETH_P_IPV6);
+		ip6h->version = 6;
+		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->nexthdr = k->proto;
+		ip6h->saddr = k->daddr.ip6;
+		ip6h->daddr = k->saddr.ip6;
+	}
+	if (k->proto == IPPROTO_TCP)
+		ctl_tcp_hdr(tcp_hdr(skb), s, d == SVR_DIR_FWD ? SVR_DIR_REV :
+			    SVR_DIR_FWD);
+	tcp_hdr(skb)->source = k->dport;	/* the same place in UDP */
+	tcp_hdr(skb)->dest = k->sport;
+	return skb;
+}
+
+/*
+ * Control message @code to the peer that packets of flow @d come from, on
+ * the session's waypoint flow: header TLVs 16 (with a security policy), 24
+ * and payload TLVs 6 (UUID), 14 (our name), 42 (seconds the session has
+ * left here), sealed and signed as that peer's policy says, no user
+ * payload. Any context; under RCU.
+ */
+static int vec_ctl_send(struct svr_net *sn, struct svr_session *s,
+			enum svr_dir d, u8 code)
+{
+	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
+	struct svr_security *sec = vec_sec(s, d, true);
+	u8 hmac = SVR_HMAC_NONE, mode = 0;
+	unsigned long idle, left = 0;
+	struct svr_md_builder b;
+	struct svr_key *key = NULL;
+	struct svr_md md;
+	struct sk_buff *skb;
+	struct svr_pkt q;
+	bool seal = false;
+
+	memset(&md, 0, sizeof(md));
+	if (sec) {
+		key = svr_sec_send_key(sec);
+		if (!key)
+			return -ENOKEY;
+		hmac = READ_ONCE(sec->hmac);
+		mode = READ_ONCE(sec->hmac_mode);
+		seal = key->crypto.aes &&
+		       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
+		md.security_id = key->id;
+		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
+	}
+	md.control = code;
+	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
+	md_bytes(&md.router, svr_router_get_rcu(sn)->name);
+	if (code != SVR_CTRL_DELETE_SESSION) {
+		idle = (jiffies - READ_ONCE(s->last_seen)) / HZ;
+		left = READ_ONCE(s->timeout);
+		left = left > idle ? left - idle : 0;
+	}
+	md.remaining_time = left;
+	md.present |= BIT_ULL(SVR_TLV_CONTROL) | BIT_ULL(SVR_TLV_UUID) |
+		      BIT_ULL(SVR_TLV_ROUTER) | BIT_ULL(SVR_TLV_REMAINING_TIME);
+	skb = ctl_alloc(sn, s, d, &q);
+	if (!skb)
+		return -ENOMEM;
+	svr_md_build_init(&b, buf, SVR_MD_BUF);
+	svr_md_build_control(&b, &md);
+	if (md_emit(sn, skb, &q, &b, sizeof(buf), key, seal))
+		goto err;
+	if (hmac != SVR_HMAC_NONE) {
+		if (hmac_append(skb, &q, key, hmac, mode))
+			goto err;
+		svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
+	}
+	finish_full(skb, &q);
+	svr_untrack(skb);
+	if (q.key.family == AF_INET)
+		return ip_local_out(sn->net, NULL, skb);
+	return ip6_local_out(sn->net, NULL, skb);
+err:
+	kfree_skb(skb);
+	return -ENOMEM;
+}
+
+/* Send @code to every peer of @s, but those that told us (ctl_skip). */
+static void vec_ctl_peers(struct svr_session *s, u8 code, enum svr_stat stat)
+{
+	struct svr_net *sn = s->sn;
+	int d;
+
+	rcu_read_lock();
+	for (d = 0; d < SVR_DIR_MAX; d++) {
+		if (!vec_from_peer(s, d) || !vec_peer(s, d, true) ||
+		    (READ_ONCE(s->vec.ctl_skip) & BIT(d)))
+			continue;
+		if (code == SVR_CTRL_KEEPALIVE && d == SVR_DIR_FWD)
+			continue;	/* towards the next hop only */
+		if (vec_ctl_send(sn, s, d, code) < 0)
+			svr_stat_inc(sn, SVR_STAT_CTL_SEND_FAILED);
+		else
+			svr_stat_inc(sn, stat);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * svr_vec_ctl_delete - tell the peers of a session that ended here
+ * @s: the session, unhashed (svr_session_delete())
+ */
+void svr_vec_ctl_delete(struct svr_session *s)
+{
+	vec_ctl_peers(s, SVR_CTRL_DELETE_SESSION, SVR_STAT_CTL_SENT_DELETE);
+}
+
+/**
+ * svr_vec_ctl_keepalive - a keepalive on an idle session's waypoint flow
+ * @s: an ingress or transit UDP session (towards its next hop)
+ */
+void svr_vec_ctl_keepalive(struct svr_session *s)
+{
+	vec_ctl_peers(s, SVR_CTRL_KEEPALIVE, SVR_STAT_CTL_SENT_KEEPALIVE);
+}
+
+/*
+ * A control message from the peer on flow @f of @s, checked like any
+ * metadata (HMAC, key of the peer's policy, format): it must name @s's
+ * UUID. Keepalive: the packet already refreshed the idle timer. Delete:
+ * the session goes (and the other peer of a transit session is told).
+ * The packet is consumed either way.
+ */
+static unsigned int vec_ctl_rcv(struct svr_net *sn, struct sk_buff *skb,
+				struct svr_flow *f, struct svr_session *s,
+				const struct svr_md *md)
+{
+	if (!svr_md_has(md, SVR_TLV_UUID) ||
+	    memcmp(md->uuid, s->uuid, sizeof(s->uuid)))
+		return svr_drop(sn, skb, SVR_DROP_CTL_MISMATCH);
+	switch (md->control) {
+	case SVR_CTRL_KEEPALIVE:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_KEEPALIVE);
+		break;
+	case SVR_CTRL_DELETE_SESSION:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_DELETE);
+		spin_lock(&s->lock);
+		s->vec.ctl_skip |= BIT(f->dir);
+		spin_unlock(&s->lock);
+		svr_session_delete(s, SVR_DEL_PEER);
+		break;
+	default:
+		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_OTHER);
+		break;
+	}
+	return svr_drop(sn, skb, SVR_DROP_MD_CONSUMED);
+}
+
+
 /* ---- the per-packet work --------------------------------------------------- */
 
 /*
@@ -668,23 +1059,88 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
  * the checksums. Towards the peer: ICMP as UDP, metadata (TLV 16 and the
  * sealed payload section with a security policy), the HMAC trailer last.
  * From the peer: the HMAC trailer is verified and removed before anything
- * else, then the metadata is decrypted, checked and removed.
+ * else, then the metadata is decrypted, checked and removed. A transit
+ * session does both to every packet: from one peer, then to the other
+ * (@from_done: the first packet, whose metadata is already off).
  */
 static unsigned int svr_vec_forward_one(struct svr_net *sn,
 					struct sk_buff *skb,
 					const struct svr_pkt *p,
 					struct svr_flow *f,
-					struct svr_session *s)
+					struct svr_session *s,
+					bool from_done)
 {
-	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
-		       (f->dir == SVR_DIR_FWD);
-	struct svr_security *sec = vec_sec(s);
+	bool to_peer = vec_to_peer(s, f->dir);
+	bool fwd = f->dir == SVR_DIR_FWD;
 	struct svr_vec *v = &s->vec;
 	const struct svr_rewrite *rw = &f->rw;
-	bool full = false, add_md = false;
+	bool full = from_done, add_md = false;
 	enum svr_drop_reason why;
+	struct svr_security *sec;
 	struct svr_pkt q = *p;
 
+	if (vec_from_peer(s, f->dir) && !from_done) {
+		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
+		sec = vec_sec(s, f->dir, true);
+		if (sec || (v->flags & SVR_VEC_ICMP) ||
+		    svr_vec_is_md(skb, &q)) {
+			why = l4_check(skb, &q);
+			if (why)
+				return svr_drop(sn, skb, why);
+		}
+		if (sec || svr_vec_is_md(skb, &q)) {
+			why = hmac_check(sn, skb, &q, sec);
+			if (why)
+				return svr_drop(sn, skb, why);
+			full |= sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE;
+		}
+		if (payload_has_cookie(skb, &q)) {
+			struct svr_key *key;
+			struct svr_md md;
+
+			if (skb->ip_summed == CHECKSUM_PARTIAL &&
+			    skb_checksum_help(skb))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			why = md_peek(sn, skb, &q, &md, &key);
+			if (!why && md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN)
+				why = sec_match(sec, key);
+			if (why)
+				return svr_drop(sn, skb, why);
+			if (svr_md_has(&md, SVR_TLV_CONTROL))
+				return vec_ctl_rcv(sn, skb, f, s, &md);
+			if (md_strip(skb, &q, &md))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			full = true;
+			if (md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN) {
+				v->md_rcvd++;
+				vec_count_md(s, f->dir, false);
+				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
+			}
+			if (!fwd &&
+			    (svr_md_has(&md, SVR_TLV_DISABLE_FWD_MD) ||
+			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
+			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
+				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
+		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT)) {
+			/* Its absence acknowledges our reverse metadata. */
+			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
+		}
+		if (v->flags & SVR_VEC_PAYLOAD) {
+			why = payload_open(sn, skb, &q,
+					   svr_vec_payload_policy(s->service));
+			if (why)
+				return svr_drop(sn, skb, why);
+			full = true;
+		}
+		if (v->flags & SVR_VEC_ICMP) {
+			if (skb->ip_summed == CHECKSUM_PARTIAL &&
+			    skb_checksum_help(skb))
+				return svr_drop(sn, skb, SVR_DROP_NOMEM);
+			if (udp_to_icmp(skb, &q, v->inner_proto))
+				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
+			full = true;
+		}
+	}
 	if (to_peer) {
 		/* Towards the peer: maybe metadata, maybe ICMP as UDP. */
 		struct svr_key *key = NULL, *pkey = NULL;
@@ -692,10 +1148,9 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		unsigned int grow = 0;
 		bool seal = false;
 
-		if (s->role == SVR_SESSION_ROLE_INGRESS)
-			add_md = READ_ONCE(v->flags) & SVR_VEC_FWD_MD;
-		else
-			add_md = READ_ONCE(v->flags) & SVR_VEC_REV_MD;
+		add_md = READ_ONCE(v->flags) &
+			 (fwd ? SVR_VEC_FWD_MD : SVR_VEC_REV_MD);
+		sec = vec_sec(s, f->dir, false);
 		if (sec) {
 			key = svr_sec_send_key(sec);
 			if (!key)
@@ -741,8 +1196,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		if (grow)
 			vec_mss_clamp(sn, skb, &q, grow);
 		if (add_md) {
-			if (md_add(sn, skb, &q, s,
-				   s->role == SVR_SESSION_ROLE_INGRESS, key, seal))
+			if (md_add(sn, skb, &q, s, fwd, key, seal))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
 			/*
@@ -753,9 +1207,10 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			if (q.key.family == AF_INET)
 				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
 			v->md_sent++;
-			svr_stat_inc(sn, s->role == SVR_SESSION_ROLE_INGRESS ?
-				     SVR_STAT_MD_SENT_FWD : SVR_STAT_MD_SENT_REV);
-			if (s->role == SVR_SESSION_ROLE_EGRESS)
+			vec_count_md(s, f->dir, true);
+			svr_stat_inc(sn, fwd ? SVR_STAT_MD_SENT_FWD :
+				     SVR_STAT_MD_SENT_REV);
+			if (!fwd)
 				WRITE_ONCE(v->flags,
 					   v->flags | SVR_VEC_REV_MD_SENT);
 		} else if (payload_has_cookie(skb, &q)) {
@@ -772,64 +1227,6 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			if (hmac_append(skb, &q, key, hmac, mode))
 				return svr_drop(sn, skb, SVR_DROP_CRYPTO);
 			svr_stat_inc(sn, SVR_STAT_HMAC_ADDED);
-			full = true;
-		}
-	} else {
-		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
-		if (sec || (v->flags & SVR_VEC_ICMP) ||
-		    svr_vec_is_md(skb, &q)) {
-			why = l4_check(skb, &q);
-			if (why)
-				return svr_drop(sn, skb, why);
-		}
-		if (sec || svr_vec_is_md(skb, &q)) {
-			why = hmac_check(sn, skb, &q, sec);
-			if (why)
-				return svr_drop(sn, skb, why);
-			full |= sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE;
-		}
-		if (payload_has_cookie(skb, &q)) {
-			struct svr_key *key;
-			struct svr_md md;
-
-			if (skb->ip_summed == CHECKSUM_PARTIAL &&
-			    skb_checksum_help(skb))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			why = md_peek(sn, skb, &q, &md, &key);
-			if (!why && md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN)
-				why = sec_match(sec, key);
-			if (why)
-				return svr_drop(sn, skb, why);
-			if (md_strip(skb, &q, &md))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			full = true;
-			if (md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN) {
-				v->md_rcvd++;
-				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
-			}
-			if (s->role == SVR_SESSION_ROLE_INGRESS &&
-			    (svr_md_has(&md, SVR_TLV_DISABLE_FWD_MD) ||
-			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
-			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
-				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
-		} else if (s->role == SVR_SESSION_ROLE_EGRESS &&
-			   (v->flags & SVR_VEC_REV_MD_SENT)) {
-			/* Its absence acknowledges our reverse metadata. */
-			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
-		}
-		if (v->flags & SVR_VEC_PAYLOAD) {
-			why = payload_open(sn, skb, &q,
-					   svr_vec_payload_policy(s->service));
-			if (why)
-				return svr_drop(sn, skb, why);
-			full = true;
-		}
-		if (v->flags & SVR_VEC_ICMP) {
-			if (skb->ip_summed == CHECKSUM_PARTIAL &&
-			    skb_checksum_help(skb))
-				return svr_drop(sn, skb, SVR_DROP_NOMEM);
-			if (udp_to_icmp(skb, &q, v->inner_proto))
-				return svr_drop(sn, skb, SVR_DROP_MALFORMED);
 			full = true;
 		}
 	}
@@ -860,13 +1257,16 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
  * the cipher)?
  */
 static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
-			   struct svr_session *s, bool to_peer)
+			   struct svr_session *s, enum svr_dir dir)
 {
 	u8 flags = READ_ONCE(s->vec.flags);
+	bool to_peer = vec_to_peer(s, dir);
 
-	if (vec_sec(s) || (flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)))
+	if ((flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) ||
+	    (vec_from_peer(s, dir) && vec_sec(s, dir, true)) ||
+	    (to_peer && vec_sec(s, dir, false)))
 		return true;
-	if (to_peer && (flags & (s->role == SVR_SESSION_ROLE_INGRESS ?
+	if (to_peer && (flags & (dir == SVR_DIR_FWD ?
 				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
 		return true;
 	return payload_has_cookie(skb, p);
@@ -894,7 +1294,7 @@ static unsigned int svr_vec_segment(struct svr_net *sn, struct sk_buff *skb,
 	svr_stat_inc(sn, SVR_STAT_GSO_SEGMENTED);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		verdict = svr_vec_forward_one(sn, seg, p, f, s);
+		verdict = svr_vec_forward_one(sn, seg, p, f, s, false);
 		if (verdict == NF_ACCEPT)
 			skb_dst(seg)->input(seg);
 		else if (verdict != NF_STOLEN)
@@ -907,14 +1307,14 @@ unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s)
 {
-	bool to_peer = (s->role == SVR_SESSION_ROLE_INGRESS) ==
-		       (f->dir == SVR_DIR_FWD);
-
-	if (to_peer && s->role == SVR_SESSION_ROLE_INGRESS)
+	if (svr_ttl_expired(sn, skb, p))
+		return svr_drop(sn, skb, SVR_DROP_TTL);
+	if (f->dir == SVR_DIR_FWD && s->role != SVR_SESSION_ROLE_EGRESS)
 		svr_vec_path_check(sn, s);
-	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, to_peer))
+	vec_count(s, f->dir, skb);
+	if (skb_is_gso(skb) && vec_per_packet(skb, p, s, f->dir))
 		return svr_vec_segment(sn, skb, p, f, s);
-	return svr_vec_forward_one(sn, skb, p, f, s);
+	return svr_vec_forward_one(sn, skb, p, f, s, false);
 }
 
 /* Has @peer a path that is up for @family? */
@@ -976,15 +1376,15 @@ struct net_device *svr_vec_path_dev(struct net *net,
 }
 
 /*
- * Ingress: the path, the outer addresses and the egress device of a new
- * session to @peer. The wayports are chosen when it is inserted.
+ * The path to @peer of a session that starts a hop (ingress or transit):
+ * the outer addresses, the egress device and a reference on @peer as the
+ * session's next hop. The wayports are chosen when it is inserted.
  */
-int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
-			  struct svr_session *s, struct svr_peer *peer,
-			  struct net_device **outp)
+static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
+			 struct svr_peer *peer, struct net_device **outp)
 {
 	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	const struct svr_path *path = svr_vec_path_pick(peer, p->key.family);
+	const struct svr_path *path = svr_vec_path_pick(peer, family);
 	struct svr_vec *v = &s->vec;
 	struct net_device *out;
 
@@ -995,7 +1395,31 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 		return -ENETUNREACH;
 	if (!svr_peer_get(peer))
 		return -ENOENT;
+	s->nh.type = SVR_NH_PEER;
 	s->nh.peer = peer;
+	svr_vec_ps_set(v, SVR_PS_OUT, path->stats);
+	strscpy(v->path, path->name[0] ? path->name : out->name,
+		sizeof(v->path));
+	v->port_lo = path->port_lo;
+	v->port_hi = path->port_hi;
+	fw->rw.saddr = path->local;
+	fw->rw.daddr = path->remote;
+	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	*outp = out;
+	return 0;
+}
+
+/* Ingress: a new session to @peer, the client's packet as the inner one. */
+int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
+			  struct svr_session *s, struct svr_peer *peer,
+			  struct net_device **outp)
+{
+	struct svr_vec *v = &s->vec;
+	int ret;
+
+	ret = vec_hop_setup(sn, p->key.family, s, peer, outp);
+	if (ret)
+		return ret;
 	s->role = SVR_SESSION_ROLE_INGRESS;
 	v->flags = SVR_VEC_FWD_MD;
 	if (p->icmp_echo)
@@ -1006,14 +1430,6 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 	v->inner_daddr = p->key.daddr;
 	v->inner_sport = p->key.sport;
 	v->inner_dport = p->key.dport;
-	strscpy(v->path, path->name[0] ? path->name : out->name,
-		sizeof(v->path));
-	v->port_lo = path->port_lo;
-	v->port_hi = path->port_hi;
-	fw->rw.saddr = path->local;
-	fw->rw.daddr = path->remote;
-	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
-	*outp = out;
 	return 0;
 }
 
@@ -1026,6 +1442,8 @@ void svr_vec_fix_reverse(struct svr_session *s)
 {
 	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
 
+	if (s->role == SVR_SESSION_ROLE_TRANSIT)
+		return;	/* outer tuples on both sides, as they are */
 	if (s->role == SVR_SESSION_ROLE_INGRESS) {
 		rk->proto = s->vec.flags & SVR_VEC_ICMP ? IPPROTO_UDP :
 			    s->vec.inner_proto;
@@ -1126,6 +1544,69 @@ static void svr_vec_inner_from_md(struct svr_vec *v, const struct svr_md *md)
 }
 
 /*
+ * Transit: the first packet of @s arrived from the peer s->nh.peer with its
+ * metadata (now stripped) and the service's route here is another peer. The
+ * session becomes the egress half of that hop and the ingress half of the
+ * next one: the previous peer moves to vec.prev, the next hop gets a path
+ * and fresh wayports, and the packet leaves with forward metadata of its
+ * own (the same UUID, tenant, service and original tuple, our router name
+ * and path, sealed for the next peer's policy). The packet stays what it
+ * is on the wire (ICMP echo remains UDP until the last router).
+ */
+static unsigned int svr_vec_transit_first(struct svr_net *sn,
+					  struct sk_buff *skb,
+					  const struct svr_pkt *q,
+					  struct svr_session *s,
+					  struct svr_first *fp)
+{
+	struct svr_vec *v = &s->vec;
+	enum svr_drop_reason why;
+	struct net_device *out;
+	int ret;
+
+	v->prev = s->nh.peer;
+	s->nh.peer = NULL;
+	s->role = SVR_SESSION_ROLE_TRANSIT;
+	v->flags = SVR_VEC_FWD_MD | SVR_VEC_REV_MD |
+		   (v->flags & SVR_VEC_PAYLOAD_RELAY);
+	why = SVR_DROP_MALFORMED;
+	if (v->inner_family != q->key.family)
+		goto drop;
+	why = SVR_DROP_NO_ROUTE;
+	if (fp->nh.peer == v->prev)	/* back where it came from: a loop */
+		goto drop;
+	if (vec_hop_setup(sn, v->inner_family, s, fp->nh.peer, &out))
+		goto drop;
+	why = SVR_DROP_MD_NOT_ALLOWED;
+	if (fp->tenant && !svr_tenant_get(fp->tenant))
+		goto drop;
+	s->tenant = fp->tenant;
+	if (!svr_service_get(fp->svc))
+		goto drop;
+	s->service = fp->svc;
+	s->svc_timeout = fp->svc->timeout;
+	ret = svr_vec_insert(sn, s, out);
+	if (ret) {
+		why = ret == -ENOSPC || ret == -E2BIG ? SVR_DROP_TABLE_FULL :
+		      ret == -EADDRINUSE ? SVR_DROP_NAT_EXHAUSTED :
+		      SVR_DROP_NOMEM;
+		goto drop;
+	}
+	svr_stat_inc(sn, SVR_STAT_SESS_CREATED);
+	trace_svr_session_new(s);
+	svr_session_event(s, true, 0);
+	svr_session_seen(s, SVR_DIR_FWD, skb->len,
+			 q->key.proto == IPPROTO_TCP ?
+			 (const struct tcphdr *)(skb->data + q->l4off) : NULL);
+	vec_ps_add(v->ps[SVR_PS_OUT], true, skb);
+	return svr_vec_forward_one(sn, skb, q, &s->flow[SVR_DIR_FWD], s, true);
+
+drop:
+	svr_session_free_unhashed(s);
+	return svr_drop(sn, skb, why);
+}
+
+/*
  * Egress: a packet to one of our waypoints that carries forward metadata
  * and matches no session. Validate, restore the original packet, create the
  * egress half of the session and forward it by the local route.
@@ -1134,6 +1615,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 				  const struct nf_hook_state *state,
 				  const struct svr_pkt *p)
 {
+	const struct svr_path *path;
 	struct svr_first fp = { 0 };
 	enum svr_drop_reason why;
 	struct net_device *out;
@@ -1147,6 +1629,8 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	struct svr_vec *v;
 	int ret;
 
+	if (svr_ttl_expired(sn, skb, p))
+		return svr_drop(sn, skb, SVR_DROP_TTL);
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	/*
@@ -1160,16 +1644,13 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 		why = hmac_check(sn, skb, &q, NULL);
 	if (!why)
 		why = md_peek(sn, skb, &q, &md, &key);
+	/* A control message for a session we do not have: forged, or late. */
+	if (!why && svr_md_has(&md, SVR_TLV_CONTROL))
+		why = SVR_DROP_CTL_NO_SESSION;
 	if (!why)
 		why = svr_vec_admit(sn, &md, &fp, &peer);
 	if (!why)
 		why = sec_match(rcu_dereference(peer->security), key);
-	/* TLV 11 and our service's payload policy must agree. */
-	if (!why) {
-		psec = svr_vec_payload_policy(fp.svc);
-		if (!psec != !svr_md_has(&md, SVR_TLV_SESSION_ENCRYPTED))
-			why = SVR_DROP_PAYLOAD_MISMATCH;
-	}
 	if (why)
 		return svr_drop(sn, skb, why);
 	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
@@ -1199,8 +1680,30 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	if (!svr_peer_get(peer))
 		goto gone;
 	s->nh.peer = peer;
+	path = vec_path_in(peer, &p->key);
+	if (path && path->stats) {
+		svr_vec_ps_set(v, SVR_PS_IN, path->stats);
+		vec_ps_add(path->stats, false, skb);
+		atomic64_inc(&path->stats->md_rcvd);
+	}
 	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
 		goto nomem;
+	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh)) {
+		why = SVR_DROP_NO_ROUTE;
+		goto drop;
+	}
+	if (fp.nh.type == SVR_NH_PEER) {
+		/* A transit relays an encrypted payload as it is (TLV 11). */
+		if (svr_md_has(&md, SVR_TLV_SESSION_ENCRYPTED))
+			v->flags |= SVR_VEC_PAYLOAD_RELAY;
+		return svr_vec_transit_first(sn, skb, &q, s, &fp);
+	}
+	/* TLV 11 and our service's payload policy must agree. */
+	psec = svr_vec_payload_policy(fp.svc);
+	if (!psec != !svr_md_has(&md, SVR_TLV_SESSION_ENCRYPTED)) {
+		why = SVR_DROP_PAYLOAD_MISMATCH;
+		goto drop;
+	}
 	if (psec) {
 		v->flags |= SVR_VEC_PAYLOAD;
 		why = payload_open(sn, skb, &q, psec);
@@ -1222,12 +1725,6 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	q.key.saddr = v->inner_saddr;
 	q.key.sport = v->inner_sport;
 
-	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh) ||
-	    fp.nh.type == SVR_NH_PEER) {
-		/* A transit router (egress, then ingress again) is not yet. */
-		why = SVR_DROP_NO_ROUTE;
-		goto drop;
-	}
 	s->nh.type = fp.nh.type;
 	s->nh.gw = fp.nh.gw;
 	s->nh.oif = fp.nh.oif;
@@ -1284,6 +1781,277 @@ gone:
 drop:
 	svr_session_free_unhashed(s);
 	return svr_drop(sn, skb, why);
+}
+
+/* ---- ICMP errors from the WAN -------------------------------------------- */
+
+/* Is @f a flow whose packets come from a peer (its replies went to one)? */
+bool svr_vec_flow_from_peer(struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
+	       vec_from_peer(s, f->dir);
+}
+
+/*
+ * Bytes a packet of direction @dir of @s grows by on its way to the peer,
+ * after the handshake: the UDP header of ICMP echo and the HMAC trailer.
+ */
+static unsigned int vec_overhead(const struct svr_session *s, enum svr_dir dir)
+{
+	struct svr_security *sec = vec_sec(s, dir, false);
+	unsigned int n = s->vec.flags & SVR_VEC_ICMP ? SVR_UDP_HLEN : 0;
+
+	if (sec)
+		n += svr_hmac_len(READ_ONCE(sec->hmac));
+	return n;
+}
+
+/* A smaller path MTU in the error, for the packet before we grew it. */
+static void icmp_mtu_less(struct sk_buff *skb, const struct svr_pkt *p,
+			  unsigned int less)
+{
+	if (!less)
+		return;
+	if (p->key.family == AF_INET) {
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
+		unsigned int mtu = ntohs(ih->un.frag.mtu);
+
+		if (ih->type == ICMP_DEST_UNREACH &&
+		    ih->code == ICMP_FRAG_NEEDED && mtu > less + 68)
+			ih->un.frag.mtu = htons(mtu - less);
+	} else {
+		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
+		u32 mtu = ntohl(ih->icmp6_mtu);
+
+		if (ih->icmp6_type == ICMPV6_PKT_TOOBIG)
+			ih->icmp6_mtu = htonl(max_t(u32, mtu - min(mtu, less),
+						    IPV6_MIN_MTU));
+	}
+}
+
+/*
+ * Remove what svr added to the quoted packet at @l4off (metadata after the
+ * L4 header; the UDP header of ICMP echo when @unudp): bytes removed.
+ */
+static int icmp_quote_strip(struct sk_buff *skb, const struct svr_pkt *inner,
+			    bool unudp)
+{
+	unsigned int hl = 8, off, len;
+	const u8 *b;
+
+	if (inner->key.proto == IPPROTO_TCP &&
+	    skb->len >= inner->l4off + sizeof(struct tcphdr))
+		hl = ((const struct tcphdr *)(skb->data + inner->l4off))->doff * 4;
+	off = inner->l4off + hl;
+	len = 0;
+	if (skb->len >= off + SVR_MD_HDR_LEN &&
+	    svr_md_has_cookie(skb->data + off, SVR_MD_HDR_LEN)) {
+		b = skb->data + off;
+		len = (get_unaligned_be16(b + 8) & 0x0fff) +
+		      get_unaligned_be16(b + 10);
+		len = min(len, skb->len - off);
+		if (skb_close(skb, off, len))
+			return -ENOMEM;
+	}
+	if (unudp) {
+		if (skb->len < inner->l4off + SVR_UDP_HLEN + 8 ||
+		    skb_close(skb, inner->l4off, SVR_UDP_HLEN))
+			return -EINVAL;
+		len += SVR_UDP_HLEN;
+	}
+	return len;
+}
+
+/* The quoted packet becomes @ok, as it reached us; @cut bytes shorter. */
+static void icmp_quote_rewrite(struct sk_buff *skb, const struct svr_pkt *inner,
+			       unsigned int l3off, const struct svr_tuple *ok,
+			       int cut)
+{
+	__be16 *ports = (__be16 *)(skb->data + inner->l4off);
+
+	if (ok->family == AF_INET) {
+		struct iphdr *iph = (struct iphdr *)(skb->data + l3off);
+
+		iph->saddr = ok->saddr.ip;
+		iph->daddr = ok->daddr.ip;
+		iph->protocol = ok->proto;
+		iph->tot_len = htons(ntohs(iph->tot_len) - cut);
+		ip_send_check(iph);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)(skb->data + l3off);
+
+		ip6h->saddr = ok->saddr.ip6;
+		ip6h->daddr = ok->daddr.ip6;
+		if (inner->l4off == l3off + sizeof(*ip6h))
+			ip6h->nexthdr = ok->proto;
+		ip6h->payload_len = htons(ntohs(ip6h->payload_len) - cut);
+	}
+	/*
+	 * ICMP echo keeps its own identifier; TCP and UDP get the original
+	 * ports. The quoted L4 checksum is left as it was: it covered bytes
+	 * that are gone, the quote is usually cut short, and no receiver
+	 * checks it.
+	 */
+	if (ok->proto == IPPROTO_TCP || ok->proto == IPPROTO_UDP) {
+		ports[0] = ok->sport;
+		ports[1] = ok->dport;
+	}
+}
+
+/* The error's IPv4 header checksum and its ICMP checksum, from scratch. */
+static void icmp_finish(struct sk_buff *skb, const struct svr_pkt *p)
+{
+	unsigned int len = skb->len - p->l4off;
+	__wsum csum;
+
+	if (p->key.family == AF_INET) {
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + p->l4off);
+
+		ip_send_check(ip_hdr(skb));
+		ih->checksum = 0;
+		ih->checksum = csum_fold(skb_checksum(skb, p->l4off, len, 0));
+	} else {
+		struct icmp6hdr *ih = (struct icmp6hdr *)(skb->data + p->l4off);
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ih->icmp6_cksum = 0;
+		csum = skb_checksum(skb, p->l4off, len, 0);
+		ih->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+						  len, IPPROTO_ICMPV6, csum);
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/**
+ * svr_vec_icmp_error - relay an ICMP error about a packet sent to a peer
+ * @sn: the netns's svr state
+ * @skb: the error, addressed to one of our waypoints
+ * @p: the error, parsed
+ * @inner: the quoted packet (left this router for the peer), parsed
+ * @l3off: the quoted packet's network header offset
+ * @f: the flow of @inner's replies (svr_vec_flow_from_peer() is true)
+ *
+ * A router on the WAN path answered an SVR packet (fragmentation needed,
+ * packet too big, time exceeded, ...). The error is turned into one about
+ * the packet as it reached us (the client's own packet on the ingress, the
+ * server's on the egress, the previous hop's outer packet on a transit
+ * router), sent to that packet's source: metadata and ICMP-as-UDP are
+ * taken out of the quote, the addresses and ports restored, and a reported
+ * MTU lowered by what svr adds to every packet (Documentation/datapath.md).
+ * The kernel routes it on after PREROUTING.
+ */
+unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
+				const struct svr_pkt *p,
+				const struct svr_pkt *inner, unsigned int l3off,
+				struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_tuple *ok = &s->flow[d].key;
+	bool unudp = inner->key.proto == IPPROTO_UDP && ok->proto != IPPROTO_UDP;
+	unsigned int less = vec_overhead(s, d);
+	int cut;
+
+	if (ok->family != p->key.family ||
+	    (unudp && (ok->proto != IPPROTO_ICMP && ok->proto != IPPROTO_ICMPV6)))
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	if (skb_linearize_cow(skb))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	cut = icmp_quote_strip(skb, inner, unudp);
+	if (cut < 0)
+		return svr_drop(sn, skb, cut == -ENOMEM ? SVR_DROP_NOMEM :
+				SVR_DROP_MALFORMED);
+	skb_set_transport_header(skb, p->l4off);
+	icmp_quote_rewrite(skb, inner, l3off, ok, cut);
+	icmp_mtu_less(skb, p, less);
+	if (p->key.family == AF_INET) {
+		ip_hdr(skb)->daddr = ok->saddr.ip;
+		ip_hdr(skb)->tot_len = htons(skb->len);
+	} else {
+		ipv6_hdr(skb)->daddr = ok->saddr.ip6;
+		ipv6_hdr(skb)->payload_len = htons(skb->len -
+						   sizeof(struct ipv6hdr));
+	}
+	icmp_finish(skb, p);
+	svr_stat_inc(sn, SVR_STAT_ICMP_RELAYED);
+	svr_untrack(skb);
+	return NF_ACCEPT;
+}
+
+/* Is @f a flow whose packets go to a peer (its replies came from the LAN)? */
+bool svr_vec_flow_to_peer(struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
+	       vec_to_peer(s, f->dir);
+}
+
+/**
+ * svr_vec_icmp_to_peer - send an ICMP error from the LAN side to the peer
+ * @sn: the netns's svr state
+ * @skb: the error (about a packet this router sent to a server or client)
+ * @p: the error, parsed
+ * @inner: the quoted packet, parsed
+ * @l3off: the quoted packet's network header offset
+ * @f: the flow of @inner's replies (svr_vec_flow_to_peer() is true)
+ *
+ * The error becomes one about the packet as it arrived from the peer
+ * (waypoints, wayports, ICMP echo as UDP again), from our waypoint to the
+ * peer's: the WAN sees waypoint addresses only, and the peer relays it to
+ * its end host with svr_vec_icmp_error().
+ */
+unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
+				  const struct svr_pkt *p,
+				  const struct svr_pkt *inner,
+				  unsigned int l3off, struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
+	const struct svr_tuple *ok = &s->flow[d].key;
+	struct svr_pkt q = *p;
+	int grow = 0;
+
+	if (ok->family != p->key.family)
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	if (skb_linearize_cow(skb))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	if (ok->proto == IPPROTO_UDP && inner->key.proto != IPPROTO_UDP) {
+		struct udphdr *uh;
+
+		/* ICMP echo travelled as UDP: the UDP header goes back. */
+		if (skb_open(skb, inner->l4off, SVR_UDP_HLEN))
+			return svr_drop(sn, skb, SVR_DROP_NOMEM);
+		uh = (struct udphdr *)(skb->data + inner->l4off);
+		uh->len = htons(skb->len - inner->l4off);
+		uh->check = 0;
+		grow = SVR_UDP_HLEN;
+	} else if (ok->proto != inner->key.proto) {
+		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
+	}
+	skb_set_transport_header(skb, p->l4off);
+	icmp_quote_rewrite(skb, inner, l3off, ok, -grow);
+	/* Routed from the LAN address it came from, then our waypoint. */
+	if (p->key.family == AF_INET) {
+		ip_hdr(skb)->daddr = ok->saddr.ip;
+		ip_hdr(skb)->tot_len = htons(skb->len);
+	} else {
+		ipv6_hdr(skb)->daddr = ok->saddr.ip6;
+		ipv6_hdr(skb)->payload_len = htons(skb->len -
+						   sizeof(struct ipv6hdr));
+	}
+	if (svr_route_input(skb, &q))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	if (p->key.family == AF_INET)
+		ip_hdr(skb)->saddr = ok->daddr.ip;
+	else
+		ipv6_hdr(skb)->saddr = ok->daddr.ip6;
+	icmp_finish(skb, p);
+	svr_stat_inc(sn, SVR_STAT_ICMP_RELAYED);
+	svr_untrack(skb);
+	return NF_ACCEPT;
 }
 
 /* Does this packet to a local address look like SVR metadata? */

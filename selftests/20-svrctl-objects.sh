@@ -56,7 +56,7 @@ router_set_show() {
 	S router set name rA session-limit 1000 tcp-timeout 600 \
 		tcp-close-timeout 5 udp-timeout 90 icmp-timeout 7 \
 		wayport-range 20000-30000 icmp-rate 50
-	S router show | has_line '^router name rA session-limit 1000 tcp-timeout 600 tcp-close-timeout 5 udp-timeout 90 icmp-timeout 7 wayport-range 20000-30000 icmp-rate 50$'
+	S router show | has_line '^router name rA session-limit 1000 tcp-timeout 600 tcp-close-timeout 5 udp-timeout 90 icmp-timeout 7 wayport-range 20000-30000 icmp-rate 50 keepalive 0$'
 	S -j router show | json_ok
 	assert_eq "$(S -j router show | jget 'd[0]["session_limit"], d[0]["wayport_lo"], d[0]["wayport_hi"], d[0]["name"]')" \
 		"1000 20000 30000 rA" "router JSON"

@@ -372,6 +372,17 @@ def service(nl):
     eq(nl.dump("service_get"), [], "service deleted")
 
 
+# A path's configuration, without the counters PEER_GET adds.
+PATH_CFG = ("local4", "local6", "remote4", "remote6", "cost", "name",
+            "port_lo", "port_hi", "admin")
+PATH_COUNTERS = ("sessions", "tx_packets", "tx_bytes", "rx_packets",
+                 "rx_bytes", "md_sent", "md_rcvd")
+
+
+def path_cfg(p):
+    return {k: v for k, v in p.items() if k in PATH_CFG}
+
+
 @case
 def peer_route(nl):
     flush(nl)
@@ -382,8 +393,18 @@ def peer_route(nl):
     nl.do("peer_new", {"name": "rB", "security": "sp1", "path": [path]})
     p = nl.get("peer_get", {"name": "rB"})
     eq(p["security"], "sp1", "peer security")
-    eq(p["path"], [{"local4": "192.0.2.1", "remote4": "192.0.2.2",
-                    "cost": 10, "name": "wan0", "admin": 0}], "paths")
+    eq([path_cfg(x) for x in p["path"]],
+       [{"local4": "192.0.2.1", "remote4": "192.0.2.2",
+         "cost": 10, "name": "wan0", "admin": 0}], "paths")
+    eq({k: p["path"][0].get(k) for k in PATH_COUNTERS},
+       {k: 0 for k in PATH_COUNTERS}, "a new path's counters")
+    # Counters are output only, and CONFIG_SAVE leaves them out.
+    for k in PATH_COUNTERS:
+        expect_err(nl, "peer_set", {"name": "rB", "op": 2, "path": [
+            {"local4": "192.0.2.1", "remote4": "192.0.2.2", k: 1}]}, POL)
+    check(all(k not in x for m in nl.dump("config_save")
+              for x in m.get("path", []) for k in PATH_COUNTERS),
+          "counters in CONFIG_SAVE")
     expect_err(nl, "peer_new", {"name": "rB"}, E.EEXIST, "peer exists")
     for bad, err, msg in (
             ({"local4": "192.0.2.1"}, E.EINVAL,
@@ -413,8 +434,8 @@ def peer_route(nl):
         {"local4": "192.0.2.9", "remote4": "192.0.2.2"}]}, E.ENOENT,
         "no such path")
     p = nl.get("peer_get", {"name": "rB"})
-    eq(p["path"][0], {"local4": "192.0.2.1", "remote4": "192.0.2.2",
-                      "cost": 10, "name": "wan0", "admin": 1},
+    eq(path_cfg(p["path"][0]), {"local4": "192.0.2.1", "remote4": "192.0.2.2",
+                                "cost": 10, "name": "wan0", "admin": 1},
        "path after set (other options kept)")
     eq(p["path"][1]["port_lo"], 20000, "v6 path ports")
     # Routes.

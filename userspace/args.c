@@ -78,6 +78,7 @@ const struct svr_enum svr_roles[] = {
 	{ "ingress",		SVR_SESSION_ROLE_INGRESS },
 	{ "egress",		SVR_SESSION_ROLE_EGRESS },
 	{ "local",		SVR_SESSION_ROLE_LOCAL },
+	{ "transit",		SVR_SESSION_ROLE_TRANSIT },
 	{ NULL, 0 }
 };
 

@@ -813,7 +813,7 @@ void help_object(FILE *f, const char *o)
 		fprintf(f, "svrctl router show\n"
 			   "svrctl router set OPTION...\n");
 		opt_help(f, router_opts, true, "\tOPTION := ");
-		fprintf(f, "\t(0 restores a default)\n");
+		fprintf(f, "\t(0 restores a default; keepalive 0 is off)\n");
 	} else if (!strcmp(o, "interface")) {
 		fprintf(f, "svrctl interface add DEV [ tenant TENANT ] [ source-nat ]\n"
 			   "svrctl interface set DEV [ tenant TENANT | no-tenant ] [ source-nat | no-source-nat ]\n"

@@ -15,6 +15,7 @@
 #include "obj.h"
 
 bool print_oneline;
+bool print_stats;
 const char *obj_print_key;
 
 /* ---- option tables --------------------------------------------------- */
@@ -44,6 +45,9 @@ const struct svr_opt router_opts[] = {
 	{ .kw = "icmp-rate", .json = "icmp_rate", .meta = "PER-SECOND",
 	  .type = OPT_U32, .attr = SVR_A_ROUTER_ICMP_RATE,
 	  .max = UINT32_MAX },
+	{ .kw = "keepalive", .json = "keepalive", .meta = "SECONDS",
+	  .type = OPT_U32, .attr = SVR_A_ROUTER_KEEPALIVE,
+	  .max = 86400 },
 	{ }
 };
 
@@ -1253,6 +1257,30 @@ static void print_access_part(const struct nlattr *nest, FILE *f)
 	close_json_object();
 }
 
+/* A path's counters (peer show): sessions, tx/rx packets/bytes, metadata. */
+static void path_stats_out(const struct nlattr **tb)
+{
+	static const struct {
+		int attr;
+		const char *json, *fmt;
+	} c[] = {
+		{ SVR_A_PATH_SESSIONS, "sessions", " sessions %llu" },
+		{ SVR_A_PATH_TX_PACKETS, "tx_packets", " tx %llu" },
+		{ SVR_A_PATH_TX_BYTES, "tx_bytes", "/%llu" },
+		{ SVR_A_PATH_RX_PACKETS, "rx_packets", " rx %llu" },
+		{ SVR_A_PATH_RX_BYTES, "rx_bytes", "/%llu" },
+		{ SVR_A_PATH_MD_SENT, "md_sent", " md %llu" },
+		{ SVR_A_PATH_MD_RCVD, "md_received", "/%llu" },
+	};
+	unsigned int i;
+
+	if (!tb[SVR_A_PATH_SESSIONS] || (!print_stats && !print_is_json()))
+		return;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		print_uint(PRINT_ANY, c[i].json, c[i].fmt,
+			   attr_uint(tb[c[i].attr]));
+}
+
 static void path_out(const struct nlattr *nest, FILE *f)
 {
 	const struct nlattr *tb[SVR_A_PATH_MAX + 1];
@@ -1275,6 +1303,7 @@ static void path_out(const struct nlattr *nest, FILE *f)
 	print_string(PRINT_ANY, "local", "path %s", sl);
 	print_string(PRINT_ANY, "remote", " %s", sr);
 	opt_print(path_opts, tb);
+	path_stats_out(tb);
 	close_json_object();
 }
 

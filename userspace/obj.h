@@ -152,6 +152,7 @@ void obj_save(FILE *f, const struct svr_objdesc *od,
 
 /* Text separator before a part: "\n\t", or " " with -o and in monitor. */
 extern bool print_oneline;
+extern bool print_stats;	/* -s: counters in text output */
 /* JSON member name of the object obj_print opens (NULL in an array). */
 extern const char *obj_print_key;
 void print_nexthop(const struct nlattr *nest);

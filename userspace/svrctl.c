@@ -55,10 +55,11 @@ static void usage(FILE *f)
 		"       svrctl [ OPTIONS ] -f FILE\n"
 		"where  OBJECT := { router | interface | tenant | security | service | peer |\n"
 		"                   route | session | stats | monitor | save | decode | version }\n"
-		"       OPTIONS := { -n NETNS | -j | -p | -o | -f FILE | -h | -V }\n"
+		"       OPTIONS := { -n NETNS | -j | -p | -o | -s | -f FILE | -h | -V }\n"
 		"       -n NETNS  act in the named network namespace (/run/netns/NETNS)\n"
 		"       -j        JSON output; -p indented JSON (same content)\n"
 		"       -o        one line per object in show output\n"
+		"       -s        counters in show output (peer paths; JSON has them always)\n"
 		"       -f FILE   run the commands in FILE (\"-\": stdin), one a line;\n"
 		"                 all lines are checked first, a refused line undoes the file\n"
 		"       -h        this help; -V  svrctl's version\n"
@@ -248,6 +249,8 @@ int main(int argc, char **argv)
 			c.json = c.pretty = true;
 		} else if (!strcmp(opt, "-o") || !strcmp(opt, "--oneline")) {
 			c.oneline = true;
+		} else if (!strcmp(opt, "-s") || !strcmp(opt, "--stats")) {
+			print_stats = true;
 		} else if (!strcmp(opt, "-f") || !strcmp(opt, "--file") ||
 			   !strcmp(opt, "-b") || !strcmp(opt, "--batch")) {
 			if (argc < 2)

@@ -112,6 +112,8 @@
 #define SVR_DEF_WAYPORT_LO	16384
 #define SVR_DEF_WAYPORT_HI	65534
 #define SVR_DEF_ICMP_RATE	100	/* ICMP errors per second */
+#define SVR_DEF_KEEPALIVE	0	/* seconds; 0: no keepalives */
+#define SVR_KEEPALIVE_MAX	86400
 
 /* ---- value enums --------------------------------------------------- */
 
@@ -190,6 +192,7 @@ enum svr_session_role {
 	SVR_SESSION_ROLE_INGRESS,	/* first router: adds metadata */
 	SVR_SESSION_ROLE_EGRESS,	/* last router: removes metadata */
 	SVR_SESSION_ROLE_LOCAL,		/* no peer: gateway, fib or host */
+	SVR_SESSION_ROLE_TRANSIT,	/* egress of one hop, ingress of the next */
 
 	__SVR_SESSION_ROLE_MAX
 };
@@ -266,6 +269,15 @@ enum {
 	SVR_A_PATH_PORT_LO,		/* u16: wayport range (0: router's) */
 	SVR_A_PATH_PORT_HI,		/* u16 */
 	SVR_A_PATH_ADMIN,		/* u8: enum svr_admin (default up) */
+	/* Counters, in PEER_GET replies only (never accepted): */
+	SVR_A_PATH_SESSIONS,		/* u32: sessions on the path now */
+	SVR_A_PATH_TX_PACKETS,		/* u64: to the peer */
+	SVR_A_PATH_TX_BYTES,		/* u64 */
+	SVR_A_PATH_RX_PACKETS,		/* u64: from the peer */
+	SVR_A_PATH_RX_BYTES,		/* u64 */
+	SVR_A_PATH_MD_SENT,		/* u64: packets with metadata sent */
+	SVR_A_PATH_MD_RCVD,		/* u64: packets with metadata received */
+	SVR_A_PATH_PAD,
 
 	__SVR_A_PATH_MAX,
 	SVR_A_PATH_MAX = (__SVR_A_PATH_MAX - 1)
@@ -313,6 +325,7 @@ enum {
 	SVR_A_ROUTER_WAYPORT_LO,	/* u16 */
 	SVR_A_ROUTER_WAYPORT_HI,	/* u16 */
 	SVR_A_ROUTER_ICMP_RATE,		/* u32: ICMP errors per second */
+	SVR_A_ROUTER_KEEPALIVE,		/* u32: seconds of UDP idle, 0 = off */
 
 	__SVR_A_ROUTER_MAX,
 	SVR_A_ROUTER_MAX = (__SVR_A_ROUTER_MAX - 1)
