@@ -6,7 +6,7 @@ tables and a PNG plot.
   bench/report.py --md FILE --png FILE RESULTS.jsonl
 
 With --md naming an existing file that holds the markers
-<!-- bench:begin --> and <!-- bench:end -->, only the text between them is
+<!-- bench:begin --> and <!-- bench:end --> (--marker changes the name), only the text between them is
 replaced (Documentation/benchmarks.md keeps its prose); otherwise the file
 is written with the generated text alone. The host facts (qemu version,
 host CPU) are read here, on the host; the guest's came in the results.
@@ -29,7 +29,6 @@ LABEL = {
     "svr-hmac": "svr, HMAC sha256-128",
     "svr-enc": "svr, payload encryption",
 }
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def load(path):
@@ -266,6 +265,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--md", required=True)
     ap.add_argument("--png", required=True)
+    ap.add_argument("--marker", default="bench",
+                    help="replace between <!-- MARKER:begin --> and <!-- MARKER:end -->")
     ap.add_argument("results")
     a = ap.parse_args()
     meta, vals, errors, skips = load(a.results)
@@ -276,6 +277,7 @@ def main():
             doc = f.read()
     except OSError:
         doc = ""
+    BEGIN, END = f"<!-- {a.marker}:begin -->", f"<!-- {a.marker}:end -->"
     if BEGIN in doc and END in doc:
         doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
                      lambda _: f"{BEGIN}\n{text}\n{END}", doc, flags=re.S)
