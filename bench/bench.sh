@@ -16,6 +16,12 @@
 # tables and the plot. Nothing here asserts a time: a workload that cannot
 # run at all (no connectivity) is recorded as an error and makes the script
 # exit non-zero, which is all `make bench QUICK=1` checks.
+#
+# Environment (make bench passes SVR_* through vm-run): SVR_BENCH_QUICK=1,
+# SVR_BENCH_OUT (results file), SVR_BENCH_REPS, SVR_BENCH_MODES (a subset
+# of the modes), SVR_BENCH_SESSION_MODES (of nat and svr; empty: none),
+# SVR_BENCH_MIX=0 (skip the wire-bytes mix), SVR_BENCH_MIX_N and
+# SVR_BENCH_MIX_BULK (its size), SVR_KO (the module to load).
 source "$(dirname "$0")/../selftests/lib.sh"
 
 QUICK=${SVR_BENCH_QUICK:-0}
@@ -93,16 +99,9 @@ offloads() { # on|off
 topo() {
 	cleanup_all_ns
 	setup_ns cl rA rB sv
-	link() { # ns1 dev1 ns2 dev2 addr1 addr2
-		ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-		ip -n "$1" addr add "$5" dev "$2"
-		ip -n "$3" addr add "$6" dev "$4"
-		ip -n "$1" link set "$2" up
-		ip -n "$3" link set "$4" up
-	}
-	link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24
-	link "$rA" wan "$rB" wan 192.0.2.1/24 192.0.2.2/24
-	link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24
+	veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24
+	veth_link "$rA" wan "$rB" wan 192.0.2.1/24 192.0.2.2/24
+	veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24
 	ip -n "$cl" route add default via 198.18.1.1
 	ip -n "$sv" route add default via 203.0.113.1
 	ip netns exec "$rA" sysctl -qw net.ipv4.ip_forward=1
@@ -311,6 +310,22 @@ svr_drops() { # the drop counters that moved, for the log
 	done | sed 's/^/# svr counters: /'
 }
 
+# Wait (at most 60 s) until the guest's CPU is idle: the previous mode's
+# namespaces are torn down in the background (cleanup_net, module unload),
+# work that would otherwise be charged to this mode's first workload.
+quiesce() {
+	local i t0 i0 t1 i1
+	cpu() { awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8, $5+$6 }' /proc/stat; }
+	read -r t0 i0 <<<"$(cpu)"
+	for i in $(seq 60); do
+		sleep 1
+		read -r t1 i1 <<<"$(cpu)"
+		[ $(( (i1 - i0) * 100 )) -ge $(( (t1 - t0) * 90 )) ] && return 0
+		t0=$t1 i0=$i1
+	done
+	log "CPU still busy after 60 s"
+}
+
 check_path() { # MODE: one echo session must cross
 	ip netns exec "$cl" timeout 30 "$LOAD" mix "$SV" 7000 1 1 10 >/dev/null
 }
@@ -334,11 +349,13 @@ run_mode() { # MODE REP
 		error "$1" "setup or connectivity failed (rep $2)"
 		return 1
 	fi
+	quiesce
 	wl_tcp "$1" "$2" || error "$1" "tcp"
 	wl_udp "$1" "$2" || error "$1" "udp"
 	wl_rr "$1" "$2" || error "$1" "setup rate"
 	# Byte counts do not vary between runs: the mix runs once.
-	[ "$2" = 1 ] && { wl_mix "$1" "$2" || error "$1" "mix"; }
+	[ "$2" = 1 ] && [ "${SVR_BENCH_MIX:-1}" = 1 ] &&
+		{ wl_mix "$1" "$2" || error "$1" "mix"; }
 	svr_drops
 	return 0
 }
@@ -370,7 +387,7 @@ sessions_mode() { # MODE
 	"mode_$m" >/tmp/bench-mode.log 2>&1 && check_path "$m" ||
 		{ error "$m" "sessions: setup failed"; return 1; }
 	idle "$IDLE_SMALL" 20000 || { error "$m" "idle sessions"; return 1; }
-	sleep 1
+	quiesce
 	for i in $(seq "$REPS"); do
 		v=$(iperf 1 "$T_TCP") && record "$m" tcp1_small_table "$i" "$v" bit/s
 	done
