@@ -38,7 +38,7 @@ else
 	MIX_N=${SVR_BENCH_MIX_N:-200} MIX_BULK=${SVR_BENCH_MIX_BULK:-20000000}
 	IDLE_N=100000 IDLE_SMALL=1000
 fi
-MODES=${SVR_BENCH_MODES:-"plain nat wg ipsec svr svr-hmac svr-enc"}
+MODES=${SVR_BENCH_MODES-"plain nat wg ipsec svr svr-hmac svr-enc"}
 SV=203.0.113.10
 CK=00112233445566778899aabbccddeeff
 HK=4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b

@@ -449,6 +449,9 @@ static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
 	bool ok = false;
 	u32 id;
 
+	/* No HMAC and no metadata (the fast lane): nothing to check. */
+	if (sec && !svr_hmac_len(READ_ONCE(sec->hmac)) && !svr_vec_is_md(skb, q))
+		return SVR_DROP_NONE;
 	if (vec_linear(skb))
 		return SVR_DROP_NOMEM;
 	off = md_off(skb, q);
@@ -586,7 +589,9 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			mode = READ_ONCE(sec->hmac_mode);
 			seal = key->crypto.aes &&
 			       READ_ONCE(sec->cipher) != SVR_CIPHER_NONE;
-			if (vec_linear(skb))
+			/* Fast lane without an HMAC: nothing to compute. */
+			if ((add_md || hmac != SVR_HMAC_NONE) &&
+			    vec_linear(skb))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		}
 		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
@@ -704,15 +709,18 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 
 /*
  * Does this packet of @s need real segments: is anything added, removed
- * or computed per wire packet (metadata, ICMP as UDP, the HMAC trailer,
- * the cipher)?
+ * or computed per wire packet (metadata, ICMP as UDP, the HMAC trailer)?
+ * The cipher seals metadata only: a policy without an HMAC leaves the fast
+ * lane's GSO packets whole.
  */
 static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
 			   struct svr_session *s, bool to_peer)
 {
+	struct svr_security *sec = vec_sec(s);
 	u8 flags = READ_ONCE(s->vec.flags);
 
-	if (vec_sec(s) || (flags & SVR_VEC_ICMP))
+	if ((sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE) ||
+	    (flags & SVR_VEC_ICMP))
 		return true;
 	if (to_peer && (flags & (s->role == SVR_SESSION_ROLE_INGRESS ?
 				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
