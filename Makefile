@@ -6,6 +6,8 @@
 #   make check-debug  the VM tests on a debug kernel (KASAN, lockdep, kmemleak)
 #   make demo       the main job, in a VM
 #   make fuzz       fuzz the wire-format parser for FUZZ_SECONDS (300)
+#   make bench      the benchmark against forwarding, NAT, WireGuard, IPsec
+#                   (Documentation/benchmarks.md; QUICK=1: once, tiny sizes)
 #   make style      checkpatch on the kernel and shared code
 #   make clean
 
@@ -15,7 +17,7 @@ KSRC_CACHE ?= /var/cache/svr/ksrc
 FUZZ_SECONDS ?= 300
 V ?= 0
 
-.PHONY: all module svrctl tools setup check check-debug check-unit check-vm demo fuzz style clean
+.PHONY: all module svrctl tools setup check check-debug check-unit check-vm demo fuzz style clean bench
 
 all: module svrctl tools
 
@@ -83,6 +85,28 @@ demo: setup
 	@$(MAKE) --no-print-directory all
 	@selftests/vm-run selftests/demo.sh
 
+# The benchmark (Documentation/benchmarks.md): one VM, booted as the issue
+# asks (-cpu max, no slub_debug), runs bench/bench.sh; bench/report.py then
+# writes the tables and the plot into Documentation/ (QUICK=1: into
+# selftests/logs/, leaving the committed figures alone).
+QUICK ?= 0
+BENCH_VM_TIMEOUT ?= 7200
+ifeq ($(QUICK),1)
+BENCH_OUT := selftests/logs/bench-quick.jsonl
+BENCH_DOC := --md selftests/logs/bench-quick.md --png selftests/logs/bench-quick.png
+else
+BENCH_OUT := bench/results/bench.jsonl
+BENCH_DOC := --md Documentation/benchmarks.md --png Documentation/benchmarks.png
+endif
+bench: setup all
+	@$(MAKE) --no-print-directory -C bench
+	@mkdir -p selftests/logs $$(dirname $(BENCH_OUT))
+	@SVR_BENCH_QUICK=$(QUICK) SVR_BENCH_OUT=$(CURDIR)/$(BENCH_OUT) \
+		selftests/vm-run --cpu max --no-slub-debug --smp 1 --mem 3072 \
+		--timeout $(BENCH_VM_TIMEOUT) --log selftests/logs/bench-guest-kernel.log \
+		bench/bench.sh; rc=$$?; \
+	bench/report.py $(BENCH_DOC) $(BENCH_OUT) && exit $$rc
+
 fuzz: setup
 	@$(MAKE) --no-print-directory -C selftests/unit fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
@@ -96,6 +120,7 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean
 	-$(MAKE) -C selftests/unit clean
+	$(MAKE) -C bench clean
 
 # ---- install, uninstall, Debian packages (issue 10, Documentation/install.md)
 # make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=...]

@@ -359,13 +359,11 @@ struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
 	}
 }
 
-/*
- * Delete every session for which @match says yes (all if @match is NULL).
- * Process context. Returns how many went.
- */
-unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
-			       bool (*match)(struct svr_session *s, void *arg),
-			       void *arg)
+static unsigned int svr_session_flush_walk(struct svr_net *sn,
+					   enum svr_del_reason why,
+					   bool (*match)(struct svr_session *s,
+							 void *arg),
+					   void *arg)
 {
 	struct rhashtable_iter iter;
 	struct svr_session *s;
@@ -418,6 +416,27 @@ void svr_sessions_retime(struct svr_net *sn)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/*
+ * Delete every session for which @match says yes (all if @match is NULL).
+ * Process context. Returns how many went. A walk misses the entries that
+ * a resize moves behind it (the table shrinks as sessions go, and the walk
+ * drops the RCU lock every 256): walk again until a walk deletes nothing
+ * (at most 8 times: new sessions may keep coming). The GC leaves what it
+ * missed to its next round.
+ */
+unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
+			       bool (*match)(struct svr_session *s, void *arg),
+			       void *arg)
+{
+	unsigned int n = 0, pass, walks = 0;
+
+	do {
+		pass = svr_session_flush_walk(sn, why, match, arg);
+		n += pass;
+	} while (pass && why != SVR_DEL_EXPIRED && ++walks < 8);
+	return n;
 }
 
 static bool svr_session_match_expired(struct svr_session *s, void *arg)

@@ -453,6 +453,12 @@ static struct svr_security *vec_sec(const struct svr_session *s,
 	return peer ? rcu_dereference(peer->security) : NULL;
 }
 
+/* Does @sec add an HMAC trailer to every packet? */
+static bool vec_sec_hmac(const struct svr_security *sec)
+{
+	return sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE;
+}
+
 /* ---- per-path counters (svrctl peer show) ------------------------------ */
 
 /**
@@ -611,6 +617,10 @@ static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
 	bool ok = false;
 	u32 id;
 
+	/* No HMAC and no metadata (the fast lane): nothing to check. */
+	if (sec && !svr_hmac_len(READ_ONCE(sec->hmac)) &&
+	    !svr_vec_is_md(skb, q))
+		return SVR_DROP_NONE;
 	if (vec_linear(skb))
 		return SVR_DROP_NOMEM;
 	off = md_off(skb, q);
@@ -1082,7 +1092,8 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 	if (vec_from_peer(s, f->dir) && !from_done) {
 		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
 		sec = vec_sec(s, f->dir, true);
-		if (sec || (v->flags & SVR_VEC_ICMP) ||
+		if (vec_sec_hmac(sec) ||
+		    (v->flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) ||
 		    svr_vec_is_md(skb, &q)) {
 			why = l4_check(skb, &q);
 			if (why)
@@ -1170,7 +1181,9 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				return svr_drop(sn, skb, SVR_DROP_SEC_NO_KEY);
 			grow += SVR_PAYLOAD_GROWTH_MAX;
 		}
-		if ((sec || pkey) && vec_linear(skb))
+		/* Fast lane without an HMAC: nothing to compute. */
+		if (((sec && (add_md || hmac != SVR_HMAC_NONE)) || pkey) &&
+		    vec_linear(skb))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		if ((add_md || (v->flags & SVR_VEC_ICMP)) && skb_is_gso(skb))
 			return svr_drop(sn, skb, SVR_DROP_GSO_MD);
@@ -1254,7 +1267,8 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 /*
  * Does this packet of @s need real segments: is anything added, removed
  * or computed per wire packet (metadata, ICMP as UDP, the HMAC trailer,
- * the cipher)?
+ * the payload cipher)? The metadata cipher seals metadata only: a peer
+ * policy without an HMAC leaves the fast lane's GSO packets whole.
  */
 static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
 			   struct svr_session *s, enum svr_dir dir)
@@ -1263,8 +1277,8 @@ static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
 	bool to_peer = vec_to_peer(s, dir);
 
 	if ((flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) ||
-	    (vec_from_peer(s, dir) && vec_sec(s, dir, true)) ||
-	    (to_peer && vec_sec(s, dir, false)))
+	    (vec_from_peer(s, dir) && vec_sec_hmac(vec_sec(s, dir, true))) ||
+	    (to_peer && vec_sec_hmac(vec_sec(s, dir, false))))
 		return true;
 	if (to_peer && (flags & (dir == SVR_DIR_FWD ?
 				 SVR_VEC_FWD_MD : SVR_VEC_REV_MD)))
