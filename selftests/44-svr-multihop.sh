@@ -20,19 +20,10 @@ A() { svrctl -n "$rA" "$@"; }
 T() { svrctl -n "$rT" "$@"; }
 B() { svrctl -n "$rB" "$@"; }
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
-link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
-link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
+veth_link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
+veth_link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
+veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
 ip -n "$cl" route add default via 198.18.1.1
 ip -n "$cl" -6 route add default via 2001:db8:1::1
 ip -n "$sv" route add default via 203.0.113.1
@@ -256,7 +247,42 @@ case_loop_refused() {
 	T route add icmp via peer rB
 }
 
-ktap_header 11
+# Payload encryption end to end (security.md §4): rA and rB share the
+# service policy, rT has none and only relays the sealed payload.
+case_payload_e2e() {
+	local pk=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+	local ca=/tmp/mh-pl-A.pcap cb=/tmp/mh-pl-B.pcap pa pb out mark=SVRMARK-e2e-77d1
+	local r
+	for r in A B; do
+		$r security add pp cipher aes-cbc-256 hmac none
+		$r security key add pp 21 cipher-key hex:$pk
+		$r service set dns security pp
+	done
+	ip netns exec "$rT" tcpdump -i wanA -U -w $ca -s 0 udp >/dev/null 2>&1 &
+	pa=$!
+	ip netns exec "$rT" tcpdump -i wanB -U -w $cb -s 0 udp >/dev/null 2>&1 &
+	pb=$!
+	sleep 1
+	out=$(echo "$mark" | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=40500)
+	sleep 1
+	kill $pa $pb; wait $pa $pb 2>/dev/null
+	echo "$out"
+	assert_eq "$(echo "$out" | sed -n 2p)" "$mark" "data back through the transit" || return 1
+	grep -qa "$mark" $ca && fail "clear payload on hop 1"
+	grep -qa "$mark" $cb && fail "clear payload on hop 2"
+	svrctl decode $cb | grep -q 'session-encrypted' ||
+		fail "no TLV 11 in rT's metadata to rB" || return 1
+	assert_eq "$(svr_counter "$rT" payload_decrypted)" 0 "rT opened nothing" &&
+	assert_eq "$(svr_counter "$rT" payload_encrypted)" 0 "rT sealed nothing" &&
+	assert_ge "$(svr_counter "$rA" payload_encrypted)" 1 "rA sealed" &&
+	assert_ge "$(svr_counter "$rB" payload_decrypted)" 1 "rB opened" || return 1
+	for r in A B; do
+		$r service set dns no-security
+		$r security del pp
+	done
+}
+
+ktap_header 12
 run_case "configure three routers" case_config
 run_case "TCP across two hops: server sees the client" case_tcp
 run_case "UDP across two hops" case_udp
@@ -268,6 +294,7 @@ run_case "transit counters" case_counters
 run_case "bulk TCP across two hops" case_bulk_tcp
 run_case "per-path counters in peer show" case_path_counters
 run_case "a route back to the previous peer is refused" case_loop_refused
+run_case "payload encryption end to end: the transit only relays it" case_payload_e2e
 cleanup_all_ns
 svr_unload
 ktap_finish
