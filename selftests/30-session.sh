@@ -16,23 +16,12 @@ trap cleanup_all_ns EXIT
 svr_load
 setup_ns r c1 c2 c3 srv inet
 
-link() { # ns1 dev1 ns2 dev2 addr1/len addr2/len [v6a v6b]
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	if [ -n "$7" ]; then
-		ip -n "$1" addr add "$7" dev "$2" nodad
-		ip -n "$3" addr add "$8" dev "$4" nodad
-	fi
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$r" lan1 "$c1" eth0 198.18.1.1/24 198.18.1.2/24 2001:db8:1::1/64 2001:db8:1::2/64
-link "$r" lan2 "$c2" eth0 198.18.2.1/24 198.18.2.2/24
+veth_link "$r" lan1 "$c1" eth0 198.18.1.1/24 198.18.1.2/24 2001:db8:1::1/64 2001:db8:1::2/64
+veth_link "$r" lan2 "$c2" eth0 198.18.2.1/24 198.18.2.2/24
 ip -n "$c2" addr add 198.18.2.130/24 dev eth0
-link "$r" lan3 "$c3" eth0 198.18.3.1/24 198.18.3.2/24
-link "$r" srv "$srv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
-link "$r" wan "$inet" eth0 192.0.2.1/24 192.0.2.100/24
+veth_link "$r" lan3 "$c3" eth0 198.18.3.1/24 198.18.3.2/24
+veth_link "$r" srv "$srv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$r" wan "$inet" eth0 192.0.2.1/24 192.0.2.100/24
 ip -n "$c1" route add default via 198.18.1.1
 ip -n "$c1" -6 route add default via 2001:db8:1::1
 ip -n "$c2" route add default via 198.18.2.1

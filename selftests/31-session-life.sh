@@ -19,18 +19,9 @@ svr_load || exit $ksft_skip
 { time python3 $REPO/selftests/flows.py --help >/dev/null; } 2>&1 | grep real | sed 's/^/# python start: /'
 setup_ns r c1 c2 srv
 
-link() { # ns1 dev1 ns2 dev2 v4a v4b v6a v6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$r" lan1 "$c1" eth0 198.18.1.1/24 198.18.1.2/24 2001:db8:1::1/64 2001:db8:1::2/64
-link "$r" lan2 "$c2" eth0 198.18.2.1/24 198.18.2.2/24 2001:db8:2::1/64 2001:db8:2::2/64
-link "$r" srv "$srv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$r" lan1 "$c1" eth0 198.18.1.1/24 198.18.1.2/24 2001:db8:1::1/64 2001:db8:1::2/64
+veth_link "$r" lan2 "$c2" eth0 198.18.2.1/24 198.18.2.2/24 2001:db8:2::1/64 2001:db8:2::2/64
+veth_link "$r" srv "$srv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
 for c in "$c1" "$c2"; do
 	ip -n "$c" route add default via "$(ip -n "$c" -4 -o addr show eth0 |
 		awk '{ sub(/\.[0-9]+\/.*/, ".1", $4); print $4 }')"

@@ -15,17 +15,10 @@ svr_load
 svr_modprobe nf_tables nft_chain_nat nft_masq nf_nat nf_conntrack >/dev/null 2>&1
 setup_ns cl rA nat rB sv
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24
-link "$rA" wan "$nat" wanA 192.0.2.1/24 192.0.2.254/24
-link "$nat" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24
+veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24
+veth_link "$rA" wan "$nat" wanA 192.0.2.1/24 192.0.2.254/24
+veth_link "$nat" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24
+veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24
 ip -n "$cl" route add default via 198.18.1.1
 ip -n "$rA" route add 198.51.100.0/24 via 192.0.2.254
 ip -n "$sv" route add default via 203.0.113.1

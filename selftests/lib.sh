@@ -134,6 +134,20 @@ cleanup_all_ns() {
 }
 
 # Counter value from /proc/net/svr/stats in a netns.
+# veth_link NS1 DEV1 NS2 DEV2 ADDR1 ADDR2 [ADDR6A ADDR6B]: a veth pair
+# between two namespaces, addressed (IPv6 without DAD) and up.
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" addr add "$5" dev "$2"
+	ip -n "$3" addr add "$6" dev "$4"
+	if [ -n "$7" ]; then
+		ip -n "$1" addr add "$7" dev "$2" nodad
+		ip -n "$3" addr add "$8" dev "$4" nodad
+	fi
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
 svr_counter() { # netns name
 	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/svr/stats
 }
