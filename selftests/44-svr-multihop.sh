@@ -20,19 +20,10 @@ A() { svrctl -n "$rA" "$@"; }
 T() { svrctl -n "$rT" "$@"; }
 B() { svrctl -n "$rB" "$@"; }
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
-link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
-link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
+veth_link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
+veth_link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
+veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
 ip -n "$cl" route add default via 198.18.1.1
 ip -n "$cl" -6 route add default via 2001:db8:1::1
 ip -n "$sv" route add default via 203.0.113.1
