@@ -76,6 +76,15 @@ secure() { # policy sp1 on both peers: aes-cbc-128, hmac sha256 regular
 traffic() { # TCP, UDP and ping from the client through rA and rB
 	local out
 	out=$( (echo hello; sleep 3) | ip netns exec "$cl" timeout 30 socat -t 5 -T 15 - TCP4:203.0.113.10:80) || true
+	if [ "$(echo "$out" | sed -n 2p)" != hello ]; then
+		# (a loaded TCG host can starve the server's socat: once more,
+		# with the drop counters of both routers for the record)
+		for r in A B; do
+			$r stats | grep -E '^drop' | grep -v ' 0$' | sed "s/^/$r /"
+		done
+		echo "tcp echo: got '$out', once more"
+		out=$( (echo hello; sleep 5) | ip netns exec "$cl" timeout 40 socat -t 10 -T 20 - TCP4:203.0.113.10:80) || true
+	fi
 	assert_eq "$(echo "$out" | sed -n 2p)" hello "tcp echo" || return 1
 	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53) || true
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "udp answer" || return 1
