@@ -1821,6 +1821,9 @@ static unsigned int vec_overhead(const struct svr_session *s, enum svr_dir dir)
 
 	if (sec)
 		n += svr_hmac_len(READ_ONCE(sec->hmac));
+	/* The sealed payload (the worst case: a whole pad block). */
+	if (s->vec.flags & SVR_VEC_PAYLOAD)
+		n += SVR_PAYLOAD_GROWTH_MAX;
 	return n;
 }
 
