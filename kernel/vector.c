@@ -411,7 +411,9 @@ static bool vec_to_peer(const struct svr_session *s, enum svr_dir dir)
 static struct svr_peer *vec_peer(const struct svr_session *s,
 				 enum svr_dir dir, bool from)
 {
-	if (s->role == SVR_SESSION_ROLE_TRANSIT && (dir == SVR_DIR_FWD) == from)
+	bool fwd = dir == SVR_DIR_FWD;
+
+	if (s->role == SVR_SESSION_ROLE_TRANSIT && fwd == from)
 		return s->vec.prev;
 	return s->nh.peer;
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Per-netns state: 50 namespaces come and go with the module loaded while
+# Per-netns state: 50 namespaces (SVR_NETNS_CHURN) come and go with the module loaded while
 # traffic crosses a veth pair between two others; each netns has its own
 # /proc/net/svr and answers svrctl.
 #
@@ -17,11 +17,11 @@ ip -n "$b" addr add 198.51.100.2/24 dev vb
 ip -n "$a" link set va up
 ip -n "$b" link set vb up
 
-churn_50_netns_under_traffic() {
+churn_netns_under_traffic() {
 	local i pid ns
 	ip netns exec "$a" ping -q -i 0.05 -w 600 198.51.100.2 >/tmp/ping.out 2>&1 &
 	pid=$!
-	for i in $(seq 50); do
+	for i in $(seq "${SVR_NETNS_CHURN:-50}"); do
 		ns=churn-$i-$$
 		ip netns add "$ns"
 		ip netns exec "$ns" test -r /proc/net/svr/stats ||
@@ -62,7 +62,8 @@ unload_with_netns_alive() {
 }
 
 ktap_header 4
-run_case "50 netns created and destroyed under traffic" churn_50_netns_under_traffic
+run_case "${SVR_NETNS_CHURN:-50} netns created and destroyed under traffic" \
+	churn_netns_under_traffic
 run_case "/proc/net/svr/stats per netns, counters separate" stats_per_netns
 run_case "svrctl version and stats in two netns" svrctl_in_two_netns
 run_case "unload and reload with namespaces alive" unload_with_netns_alive

@@ -20,19 +20,10 @@ A() { svrctl -n "$rA" "$@"; }
 T() { svrctl -n "$rT" "$@"; }
 B() { svrctl -n "$rB" "$@"; }
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
-link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
-link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
+veth_link "$rA" wan "$rT" wanA 192.0.2.1/24 192.0.2.2/24 2001:db8:ff::1/64 2001:db8:ff::2/64
+veth_link "$rT" wanB "$rB" wan 198.51.100.1/24 198.51.100.2/24 2001:db8:fe::1/64 2001:db8:fe::2/64
+veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
 ip -n "$cl" route add default via 198.18.1.1
 ip -n "$cl" -6 route add default via 2001:db8:1::1
 ip -n "$sv" route add default via 203.0.113.1
@@ -244,6 +235,42 @@ case_path_counters() {
 	# (That counters are refused as input: nltest.py peer_route.)
 }
 
+case_security() {
+	local ck1=00112233445566778899aabbccddeeff hk=$(printf 'ab%.0s' $(seq 32))
+	local ck2=$(printf '5a%.0s' $(seq 32)) enc dec sum_in sum_out
+	# Each hop its own policy: rT decrypts with rA's and re-seals for rB.
+	A security add sp1 cipher aes-cbc-128 hmac sha256 hmac-mode time-based
+	A security key add sp1 1 cipher-key hex:$ck1 hmac-key hex:$hk
+	T security add sp1 cipher aes-cbc-128 hmac sha256 hmac-mode time-based
+	T security key add sp1 1 cipher-key hex:$ck1 hmac-key hex:$hk
+	T security add sp2 cipher aes-cbc-256 hmac sha1 hmac-mode regular
+	T security key add sp2 2 cipher-key hex:$ck2 hmac-key hex:$hk
+	B security add sp2 cipher aes-cbc-256 hmac sha1 hmac-mode regular
+	B security key add sp2 2 cipher-key hex:$ck2 hmac-key hex:$hk
+	A peer set rT security sp1
+	T peer set rA security sp1
+	T peer set rB security sp2
+	B peer set rT security sp2
+	A session flush; T session flush; B session flush
+	enc=$(svr_counter "$rT" md_encrypted)
+	dec=$(svr_counter "$rT" md_decrypted)
+	case_tcp || return 1
+	case_udp || return 1
+	ip netns exec "$cl" ping -c 2 -i 0.3 -W 3 203.0.113.10 >/dev/null || fail "ping" || return 1
+	head -c 1000000 /dev/urandom >/tmp/mh-sec.in
+	sum_in=$(sha256sum </tmp/mh-sec.in)
+	sum_out=$(ip netns exec "$cl" timeout 120 socat -t 10 -T 60 - TCP4:203.0.113.10:80 </tmp/mh-sec.in |
+		tail -c 1000000 | sha256sum)
+	assert_eq "$sum_out" "$sum_in" "1 MB with an HMAC on every packet of both hops" &&
+	assert_ge "$(svr_counter "$rT" md_encrypted)" $((enc + 6)) "rT sealed metadata" &&
+	assert_ge "$(svr_counter "$rT" md_decrypted)" $((dec + 6)) "rT opened metadata" &&
+	assert_ge "$(svr_counter "$rB" md_decrypted)" 3 "rB opened rT's metadata" &&
+	assert_ge "$(svr_counter "$rT" hmac_verified)" 100 "rT verified HMACs" &&
+	assert_ge "$(svr_counter "$rT" hmac_added)" 100 "rT added HMACs" &&
+	assert_eq "$(svr_counter "$rT" drop_hmac_bad)" 0 "no bad HMAC at rT" &&
+	assert_eq "$(svr_counter "$rB" drop_hmac_bad)" 0 "no bad HMAC at rB"
+}
+
 case_loop_refused() {
 	# A transit whose route points back at the peer it came from.
 	local before
@@ -256,7 +283,7 @@ case_loop_refused() {
 	T route add icmp via peer rB
 }
 
-ktap_header 11
+ktap_header 12
 run_case "configure three routers" case_config
 run_case "TCP across two hops: server sees the client" case_tcp
 run_case "UDP across two hops" case_udp
@@ -267,6 +294,7 @@ run_case "metadata on both hops, first packets only" case_wire
 run_case "transit counters" case_counters
 run_case "bulk TCP across two hops" case_bulk_tcp
 run_case "per-path counters in peer show" case_path_counters
+run_case "a security policy per hop: rT re-seals for rB" case_security
 run_case "a route back to the previous peer is refused" case_loop_refused
 cleanup_all_ns
 svr_unload

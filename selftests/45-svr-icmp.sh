@@ -20,20 +20,11 @@ setup_ns cl rA m1 m2 rB sv
 A() { svrctl -n "$rA" "$@"; }
 B() { svrctl -n "$rB" "$@"; }
 
-link() { # ns1 dev1 ns2 dev2 addr1 addr2 addr6a addr6b
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ip -n "$1" addr add "$5" dev "$2"
-	ip -n "$3" addr add "$6" dev "$4"
-	ip -n "$1" addr add "$7" dev "$2" nodad
-	ip -n "$3" addr add "$8" dev "$4" nodad
-	ip -n "$1" link set "$2" up
-	ip -n "$3" link set "$4" up
-}
-link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
-link "$rA" wan "$m1" wanA 192.0.2.1/24 192.0.2.254/24 2001:db8:ff::1/64 2001:db8:ff::fe/64
-link "$m1" mid "$m2" mid 198.19.0.1/24 198.19.0.2/24 2001:db8:fd::1/64 2001:db8:fd::2/64
-link "$m2" wanB "$rB" wan 198.51.100.254/24 198.51.100.2/24 2001:db8:fe::fe/64 2001:db8:fe::2/64
-link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
+veth_link "$cl" eth0 "$rA" lan 198.18.1.2/24 198.18.1.1/24 2001:db8:1::2/64 2001:db8:1::1/64
+veth_link "$rA" wan "$m1" wanA 192.0.2.1/24 192.0.2.254/24 2001:db8:ff::1/64 2001:db8:ff::fe/64
+veth_link "$m1" mid "$m2" mid 198.19.0.1/24 198.19.0.2/24 2001:db8:fd::1/64 2001:db8:fd::2/64
+veth_link "$m2" wanB "$rB" wan 198.51.100.254/24 198.51.100.2/24 2001:db8:fe::fe/64 2001:db8:fe::2/64
+veth_link "$rB" srv "$sv" eth0 203.0.113.1/24 203.0.113.10/24 2001:db8:5::1/64 2001:db8:5::10/64
 ip -n "$m1" link set mid mtu 1400
 ip -n "$m2" link set mid mtu 1400
 ip -n "$cl" route add default via 198.18.1.1
