@@ -55,8 +55,9 @@ DEBUG_VM_TIMEOUT ?= 1800
 # SVR_DEBUG_TESTS="..."` runs any list; the whole suite under KASAN+TCG
 # takes far longer than CI can give it.
 SVR_DEBUG_TESTS ?= selftests/00-module.sh selftests/01-netns.sh \
-	selftests/11-nlfuzz.sh selftests/30-session.sh selftests/40-svr.sh \
-	selftests/43-svr-failover.sh selftests/50-security.sh
+	selftests/11-nlfuzz.sh selftests/30-session.sh \
+	selftests/43-svr-failover.sh selftests/44-svr-multihop.sh \
+	selftests/51-payload.sh
 check-debug: setup svrctl
 	@scripts/debug-kernel
 	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --exclude='*.mod.c' \
