@@ -168,6 +168,13 @@ static void key_route(const struct nlattr **tb, char *buf, size_t len)
 
 /* ---- descriptors ----------------------------------------------------- */
 
+_Static_assert(SVR_A_PATH_MAX <= SVR_PART_ATTRS_MAX &&
+	       SVR_A_KEY_MAX <= SVR_PART_ATTRS_MAX &&
+	       SVR_A_PREFIX_MAX <= SVR_PART_ATTRS_MAX &&
+	       SVR_A_TRANSPORT_MAX <= SVR_PART_ATTRS_MAX &&
+	       SVR_A_ACCESS_MAX <= SVR_PART_ATTRS_MAX,
+	       "a part's nest outgrew SVR_PART_ATTRS_MAX");
+
 const struct svr_objdesc svr_objs[__OBJ_MAX] = {
 	[OBJ_ROUTER] = {
 		.name = "router", .id = OBJ_ROUTER,
@@ -228,7 +235,8 @@ const struct svr_objdesc svr_objs[__OBJ_MAX] = {
 		.a_force = SVR_A_PEER_FORCE, .max = SVR_A_PEER_MAX,
 		.opts = peer_opts,
 		.parts = {
-			{ "path", SVR_A_PEER_PATH, SVR_A_PATH_MAX, 0, key_path },
+			{ "path", SVR_A_PEER_PATH, SVR_A_PATH_MAX,
+			  SVR_A_PATH_SESSIONS, key_path },
 		},
 	},
 	[OBJ_ROUTE] = {
@@ -851,7 +859,7 @@ int req_snapshot(struct svrctl *c, struct req *r)
 	return 0;
 }
 
-/* Copy @nest into @nlh, leaving out member @ro. */
+/* Copy @nest into @nlh, leaving out the reply-only members (@ro on). */
 static void copy_nest(struct nlmsghdr *nlh, const struct nlattr *nest,
 		      uint16_t ro)
 {
@@ -859,7 +867,7 @@ static void copy_nest(struct nlmsghdr *nlh, const struct nlattr *nest,
 	const struct nlattr *a;
 
 	mnl_attr_for_each_nested(a, nest) {
-		if (ro && mnl_attr_get_type(a) == ro)
+		if (ro && mnl_attr_get_type(a) >= ro)
 			continue;
 		mnl_attr_put(nlh, mnl_attr_get_type(a),
 			     mnl_attr_get_payload_len(a),
@@ -871,9 +879,10 @@ static void copy_nest(struct nlmsghdr *nlh, const struct nlattr *nest,
 static void part_key_of(const struct svr_part *p, const struct nlattr *nest,
 			char *buf, size_t len)
 {
-	const struct nlattr *tb[16];
+	const struct nlattr *tb[SVR_PART_ATTRS_MAX + 1];
 
-	if (p->max >= 16 || svr_nl_parse_nested(nest, tb, p->max)) {
+	if (p->max > SVR_PART_ATTRS_MAX ||
+	    svr_nl_parse_nested(nest, tb, p->max)) {
 		buf[0] = 0;
 		return;
 	}

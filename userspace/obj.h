@@ -52,11 +52,15 @@ struct svr_opt {
 };
 
 /* A part of an object (a nest repeated in the object's message). */
+/* The most attributes a part's nest may have (svr_part.max). */
+#define SVR_PART_ATTRS_MAX	31
+
 struct svr_part {
 	const char	*what;		/* "prefix" */
 	uint16_t	attr;		/* SVR_A_TENANT_PREFIX */
 	unsigned int	max;		/* SVR_A_PREFIX_MAX */
-	uint16_t	ro;		/* a reply-only member (fingerprint) */
+	uint16_t	ro;		/* the first reply-only member: it and
+					 * those after it are never sent */
 	/* Canonical text of the part's key, for matching. */
 	void		(*key)(const struct nlattr **tb, char *buf, size_t len);
 };
