@@ -47,7 +47,9 @@ check: setup
 # KASAN/lockdep/UBSAN/debugobjects splat or kmemleak report. The guest
 # boots without vm-run's slub_debug (KASAN does that job, 20% faster).
 DEBUG_BUILD ?= $(CURDIR)/selftests/logs/debug-build
-DEBUG_VM_TIMEOUT ?= 1800
+DEBUG_VM_TIMEOUT ?= 2700
+# One script under KASAN+TCG may take twice the stock kernel's 600 s.
+DEBUG_TEST_TIMEOUT ?= 1200
 # The subset CI runs on the debug kernel, so that every file of kernel/
 # runs (Documentation/debug-kernel.md says which test covers which):
 # module life, netns, the netlink model under fuzz, the session datapath,
@@ -68,6 +70,7 @@ check-debug: setup svrctl
 		CONFIG_WERROR= modules
 	@start=$$(date +%s); dk=$$(scripts/debug-kernel --dir); \
 	SVR_KO=$(DEBUG_BUILD)/kernel/svr.ko SVR_NETNS_CHURN=10 SVR_FUZZ_MESSAGES=4000 \
+	SVR_TEST_TIMEOUT=$(DEBUG_TEST_TIMEOUT) \
 	SVR_MODULES_BUILTIN=$$dk/build/modules.builtin \
 	selftests/vm-run --kernel $$dk/bzImage --moddir /nonexistent \
 		--append 'pci=noacpi slub_debug=-' --timeout $(DEBUG_VM_TIMEOUT) \
