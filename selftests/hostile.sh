@@ -45,9 +45,12 @@ snmp() {
 		if (!c) { for (i = 2; i <= NF; i++) if ($i == f) c = i; next }
 		print $c }' /proc/net/snmp
 }
-# Every drop counter of a netns, summed.
+# Every drop counter of a netns, summed; not drop_md_consumed: control
+# messages of the real sessions (a delete-session when one ends) are
+# consumed on purpose, not refused.
 drops() {
-	ip netns exec "$1" awk '$1 ~ /^drop_/ { n += $2 } END { print n }' /proc/net/svr/stats
+	ip netns exec "$1" awk '$1 ~ /^drop_/ && $1 != "drop_md_consumed" { n += $2 }
+		END { print n }' /proc/net/svr/stats
 }
 live() { # netns: sessions in the table
 	echo $(( $(svr_counter "$1" sessions_created) - $(svr_counter "$1" sessions_deleted) ))
