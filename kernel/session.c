@@ -359,11 +359,15 @@ struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
 	}
 }
 
-static unsigned int svr_session_flush_walk(struct svr_net *sn,
-					   enum svr_del_reason why,
-					   bool (*match)(struct svr_session *s,
+/*
+ * Call @fn on every session of @sn, process context: the RCU read lock is
+ * dropped every 256 sessions to reschedule. Returns the sum of @fn's
+ * returns.
+ */
+static unsigned int svr_sessions_walk(struct svr_net *sn,
+				      unsigned int (*fn)(struct svr_session *s,
 							 void *arg),
-					   void *arg)
+				      void *arg)
 {
 	struct rhashtable_iter iter;
 	struct svr_session *s;
@@ -372,10 +376,7 @@ static unsigned int svr_session_flush_walk(struct svr_net *sn,
 	rhashtable_walk_enter(&sn->sess.table, &iter);
 	rhashtable_walk_start(&iter);
 	while ((s = svr_session_walk_next(&iter))) {
-		if (READ_ONCE(s->dead) || (match && !match(s, arg)))
-			continue;
-		svr_session_delete(s, why);
-		n++;
+		n += fn(s, arg);
 		if (++batch >= 256) {
 			batch = 0;
 			rhashtable_walk_stop(&iter);
@@ -388,6 +389,30 @@ static unsigned int svr_session_flush_walk(struct svr_net *sn,
 	return n;
 }
 
+struct svr_flush_arg {
+	enum svr_del_reason why;
+	bool (*match)(struct svr_session *s, void *arg);
+	void *arg;
+};
+
+static unsigned int svr_session_flush_one(struct svr_session *s, void *arg)
+{
+	struct svr_flush_arg *fa = arg;
+
+	if (READ_ONCE(s->dead) || (fa->match && !fa->match(s, fa->arg)))
+		return 0;
+	svr_session_delete(s, fa->why);
+	return 1;
+}
+
+static unsigned int svr_session_retime_one(struct svr_session *s, void *arg)
+{
+	spin_lock_bh(&s->lock);
+	WRITE_ONCE(s->timeout, svr_session_timeout(s));
+	spin_unlock_bh(&s->lock);
+	return 0;
+}
+
 /*
  * The router's timeouts changed: every session takes its timeout from the
  * new ones (those with their service's timeout keep it). Process context:
@@ -395,27 +420,8 @@ static unsigned int svr_session_flush_walk(struct svr_net *sn,
  */
 void svr_sessions_retime(struct svr_net *sn)
 {
-	struct rhashtable_iter iter;
-	struct svr_session *s;
-	unsigned int batch = 0;
-
-	if (!atomic_read(&sn->sess.count))
-		return;
-	rhashtable_walk_enter(&sn->sess.table, &iter);
-	rhashtable_walk_start(&iter);
-	while ((s = svr_session_walk_next(&iter))) {
-		spin_lock_bh(&s->lock);
-		WRITE_ONCE(s->timeout, svr_session_timeout(s));
-		spin_unlock_bh(&s->lock);
-		if (++batch >= 256) {
-			batch = 0;
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	if (atomic_read(&sn->sess.count))
+		svr_sessions_walk(sn, svr_session_retime_one, NULL);
 }
 
 /*
@@ -430,10 +436,11 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg)
 {
+	struct svr_flush_arg fa = { .why = why, .match = match, .arg = arg };
 	unsigned int n = 0, pass, walks = 0;
 
 	do {
-		pass = svr_session_flush_walk(sn, why, match, arg);
+		pass = svr_sessions_walk(sn, svr_session_flush_one, &fa);
 		n += pass;
 	} while (pass && why != SVR_DEL_EXPIRED && ++walks < 8);
 	return n;
