@@ -157,8 +157,12 @@ static u64 set_bits(unsigned int mode, const struct svr_md *md)
 		return (p & BIT_ULL(16)) | BIT_ULL(7) | BIT_ULL(18) |
 		       BIT_ULL(md->rev.family == SVR_MD_AF_INET6 ? 5 : 4);
 	default:
+		/* as svr_md_build_control() says: header 16 20 21 24 26
+		 * 46, payload 6 14 42
+		 */
 		return (p & (BIT_ULL(16) | BIT_ULL(20) | BIT_ULL(21) |
-			     BIT_ULL(26) | BIT_ULL(46) | BIT_ULL(42))) |
+			     BIT_ULL(26) | BIT_ULL(46) | BIT_ULL(6) |
+			     BIT_ULL(14) | BIT_ULL(42))) |
 		       BIT_ULL(24);
 	}
 }
