@@ -7,7 +7,7 @@
 #   client ---lan--- rA ---wan--- rB ---srv--- server
 #   198.18.1.2       192.0.2.1    192.0.2.2    203.0.113.10
 #
-# (Keepalives through a NAT box: not yet passing, see datapath.md.)
+# 47-svr-keepalive-nat.sh runs keepalives through a NAT.
 source "$(dirname "$0")/lib.sh"
 trap cleanup_all_ns EXIT
 
