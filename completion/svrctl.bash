@@ -100,7 +100,8 @@ _svrctl_value()
 	cipher-key|hmac-key) _svrctl_add hex: file; compopt -o nospace 2>/dev/null ;;
 	file) _svrctl_files ;;
 	name|session-limit|tcp-timeout|tcp-close-timeout|udp-timeout|icmp-timeout|\
-	wayport-range|icmp-rate|prefix|port|timeout|cost|port-range|gateway|path) ;;
+	wayport-range|icmp-rate|prefix|port|timeout|cost|port-range|gateway|path|\
+	bfd-interval|bfd-multiplier) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -234,7 +235,8 @@ _svrctl_object()
 			*)
 				[ "${args[1]}" = del ] && return
 				_svrctl_value || _svrctl_add cost name no-name \
-					port-range up down ;;
+					port-range up down bfd-interval \
+					bfd-multiplier ;;
 			esac
 			return
 		fi
@@ -255,7 +257,8 @@ _svrctl_object()
 		_svrctl_value && return
 		case "$verb" in
 		add|set) _svrctl_add security no-security path cost name \
-				no-name port-range up down ;;
+				no-name port-range up down bfd-interval \
+				bfd-multiplier ;;
 		del) _svrctl_add force path ;;
 		esac ;;
 	route)

@@ -254,8 +254,10 @@ struct svr_path_stats *svr_path_stats_new(void)
 {
 	struct svr_path_stats *ps = kzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
 
-	if (ps)
+	if (ps) {
 		refcount_set(&ps->ref, 1);
+		spin_lock_init(&ps->bfd.lock);
+	}
 	return ps;
 }
 
@@ -472,6 +474,7 @@ void svr_cfg_changed(struct svr_net *sn)
 	/* 0 means "no generation" to the dump consistency check. */
 	if (!++cfg->gen)
 		cfg->gen = 1;
+	svr_bfd_kick(sn);	/* paths with BFD may have changed */
 }
 
 #define SVR_LINK(sn, obj, table, params, head, count)		\

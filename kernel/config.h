@@ -182,9 +182,32 @@ struct svr_service {
 	char			name[SVR_NAME_MAX];
 };
 
+/* A path's BFD session (bfd.c), under ->lock. */
+struct svr_bfd {
+	spinlock_t		lock;		/* the members below */
+	u8			state;		/* enum svr_bfd_state */
+	u8			remote_state;
+	u8			diag;
+	u8			remote_mult;
+	bool			send_now;
+	bool			flipped;	/* to or from up: bump gen */
+	__be16			peer_port;	/* 0: not heard from */
+	union svr_addr		peer_addr;	/* where its packets come from */
+	u32			my_disc;
+	u32			your_disc;
+	u32			remote_min_tx;	/* us */
+	u32			stamp;		/* gen of the last table with it */
+	unsigned long		last_rx;	/* jiffies */
+	unsigned long		next_tx;
+	atomic64_t		tx;
+	atomic64_t		rx;
+	atomic64_t		downs;
+};
+
 /*
  * A path's counters: shared by the versions of a path (a `peer path set`
- * replaces the object) and referenced by the sessions on it.
+ * replaces the object) and referenced by the sessions on it. Its BFD
+ * session lives here too.
  */
 struct svr_path_stats {
 	refcount_t		ref;
@@ -195,6 +218,7 @@ struct svr_path_stats {
 	atomic64_t		rx_bytes;
 	atomic64_t		md_sent;
 	atomic64_t		md_rcvd;
+	struct svr_bfd		bfd;
 	struct rcu_head		rcu;
 };
 
@@ -209,6 +233,8 @@ struct svr_path {
 	u16			port_lo;	/* 0: the router's wayports */
 	u16			port_hi;
 	char			name[SVR_NAME_MAX];	/* "": egress device */
+	u32			bfd_interval;	/* ms, 0: no BFD */
+	u32			bfd_mult;	/* 0: the default */
 	struct rcu_head		rcu;
 	/* Staging of a request (cfg_lock). */
 	bool			dead;
@@ -227,6 +253,21 @@ struct svr_peer {
 	u8			name_len;
 	char			name[SVR_NAME_MAX];
 };
+
+/**
+ * svr_path_usable - may sessions use @path
+ * @path: a peer path
+ *
+ * Administratively up and, with BFD on it, its BFD session up.
+ * Context: rcu_read_lock().
+ */
+static inline bool svr_path_usable(const struct svr_path *path)
+{
+	return path->admin == SVR_ADMIN_UP &&
+	       (!path->bfd_interval ||
+		(path->stats &&
+		 READ_ONCE(path->stats->bfd.state) == SVR_BFD_UP));
+}
 
 /* Counts against the per-netns limits (uapi SVR_MAX_*), under cfg_lock. */
 struct svr_cfg_counts {

@@ -696,9 +696,13 @@ unsigned int svr_dp_prerouting(struct svr_net *sn, struct sk_buff *skb,
 		return svr_fast_lane(sn, skb, &p, f);
 	if (p.icmp_error)
 		return svr_icmp_error(sn, skb, state, &p);
-	if (svr_addr_is_local(state->net, state->in, &p.key))
+	if (svr_addr_is_local(state->net, state->in, &p.key)) {
+		if (p.key.proto == IPPROTO_UDP &&
+		    p.key.dport == htons(SVR_BFD_PORT))
+			return svr_bfd_rcv(sn, skb, &p);
 		return svr_vec_is_md(skb, &p) ?
 		       svr_vec_egress_first(sn, skb, state, &p) : NF_ACCEPT;
+	}
 	return svr_first_packet(sn, skb, state, &p, in);
 }
 

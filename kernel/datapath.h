@@ -31,6 +31,8 @@ unsigned int svr_drop(struct svr_net *sn, struct sk_buff *skb,
 		      enum svr_drop_reason why);
 
 int svr_dp_parse(struct sk_buff *skb, u8 family, struct svr_pkt *p);
+unsigned int svr_bfd_rcv(struct svr_net *sn, struct sk_buff *skb,
+			 const struct svr_pkt *p);
 
 /* Shared by datapath.c and vector.c. */
 struct svr_first {

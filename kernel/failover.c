@@ -36,7 +36,7 @@ static bool path_still_up(struct svr_peer *peer, const struct svr_rewrite *rw)
 
 	list_for_each_entry_rcu(path, &peer->paths, list)
 		if (path_is(path, rw))
-			return path->admin == SVR_ADMIN_UP;
+			return svr_path_usable(path);
 	return false;
 }
 

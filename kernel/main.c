@@ -21,6 +21,7 @@ static int __net_init svr_net_init(struct net *net)
 	mutex_init(&sn->cfg_lock);
 	spin_lock_init(&sn->icmp_lock);
 	sn->icmp_last = jiffies;
+	svr_bfd_net_init(sn);
 	sn->stats = svr_stats_alloc();
 	if (!sn->stats)
 		return -ENOMEM;
@@ -44,6 +45,7 @@ err_sessions:
 err_proc:
 	svr_proc_net_exit(sn);
 err_config:
+	svr_bfd_net_exit(sn);
 	svr_config_net_exit(sn);
 err_stats:
 	free_percpu(sn->stats);
@@ -53,7 +55,10 @@ err_stats:
 /* No packet reaches svr in this netns once pre_exit has run. */
 static void __net_exit svr_net_pre_exit(struct net *net)
 {
-	svr_hooks_net_exit(svr_pernet(net));
+	struct svr_net *sn = svr_pernet(net);
+
+	svr_hooks_net_exit(sn);
+	svr_bfd_net_exit(sn);
 }
 
 static void __net_exit svr_net_exit(struct net *net)

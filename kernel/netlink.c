@@ -61,6 +61,10 @@ static const struct nla_policy svr_path_policy[SVR_A_PATH_MAX + 1] = {
 	[SVR_A_PATH_PORT_HI]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[SVR_A_PATH_ADMIN]	= SVR_POLICY_ENUM(__SVR_ADMIN_MAX),
 	/* SVR_A_PATH_SESSIONS ... PAD: counters, output only (rejected). */
+	[SVR_A_PATH_BFD_INTERVAL] = { .type = NLA_U32 },	/* 0, 10-60000 */
+	[SVR_A_PATH_BFD_MULTIPLIER] = NLA_POLICY_MAX(NLA_U32,
+						     SVR_BFD_MULTIPLIER_MAX),
+	/* SVR_A_PATH_BFD_STATE ... DOWNS: output only (rejected). */
 };
 
 static const struct nla_policy svr_key_policy[SVR_A_KEY_MAX + 1] = {
@@ -403,8 +407,9 @@ static int svr_fill_service(struct sk_buff *msg, const void *obj,
 static const bool svr_with_stats = true;
 
 static int svr_fill_path_stats(struct sk_buff *msg,
-			       const struct svr_path_stats *ps)
+			       const struct svr_path *path)
 {
+	const struct svr_path_stats *ps = path->stats;
 	static const struct {
 		int attr;
 		size_t off;
@@ -420,7 +425,16 @@ static int svr_fill_path_stats(struct sk_buff *msg,
 
 	if (!ps)
 		return 0;
-	if (nla_put_u32(msg, SVR_A_PATH_SESSIONS, atomic_read(&ps->sessions)))
+	if (nla_put_u32(msg, SVR_A_PATH_SESSIONS, atomic_read(&ps->sessions)) ||
+	    nla_put_u8(msg, SVR_A_PATH_BFD_STATE, path->bfd_interval ?
+		       READ_ONCE(ps->bfd.state) : SVR_BFD_ADMIN_DOWN) ||
+	    nla_put_u8(msg, SVR_A_PATH_BFD_DIAG, READ_ONCE(ps->bfd.diag)) ||
+	    nla_put_u64_64bit(msg, SVR_A_PATH_BFD_TX,
+			      atomic64_read(&ps->bfd.tx), SVR_A_PATH_PAD) ||
+	    nla_put_u64_64bit(msg, SVR_A_PATH_BFD_RX,
+			      atomic64_read(&ps->bfd.rx), SVR_A_PATH_PAD) ||
+	    nla_put_u64_64bit(msg, SVR_A_PATH_BFD_DOWNS,
+			      atomic64_read(&ps->bfd.downs), SVR_A_PATH_PAD))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		const atomic64_t *v = (const void *)ps + c[i].off;
@@ -450,7 +464,11 @@ static int svr_fill_path(struct sk_buff *msg, int type,
 	     (nla_put_u16(msg, SVR_A_PATH_PORT_LO, path->port_lo) ||
 	      nla_put_u16(msg, SVR_A_PATH_PORT_HI, path->port_hi))) ||
 	    nla_put_u8(msg, SVR_A_PATH_ADMIN, path->admin) ||
-	    (stats && svr_fill_path_stats(msg, path->stats)))
+	    (path->bfd_interval &&
+	     nla_put_u32(msg, SVR_A_PATH_BFD_INTERVAL, path->bfd_interval)) ||
+	    (path->bfd_mult &&
+	     nla_put_u32(msg, SVR_A_PATH_BFD_MULTIPLIER, path->bfd_mult)) ||
+	    (stats && svr_fill_path_stats(msg, path)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -2501,6 +2519,27 @@ static bool svr_path_eq(const struct svr_path *a, const struct svr_path *b)
 	       !memcmp(&a->remote, &b->remote, sizeof(a->remote));
 }
 
+/* A path's BFD options: an interval of 0 (off) or 10-60000 ms. */
+static int svr_nl_parse_path_bfd(struct nlattr **tb, struct svr_path *path,
+				 struct netlink_ext_ack *extack)
+{
+	if (tb[SVR_A_PATH_BFD_INTERVAL]) {
+		u32 ms = nla_get_u32(tb[SVR_A_PATH_BFD_INTERVAL]);
+
+		if (ms && (ms < SVR_BFD_INTERVAL_MIN ||
+			   ms > SVR_BFD_INTERVAL_MAX)) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[SVR_A_PATH_BFD_INTERVAL],
+					    "BFD interval is 0 (off) or 10-60000 ms");
+			return -EINVAL;
+		}
+		path->bfd_interval = ms;
+	}
+	if (tb[SVR_A_PATH_BFD_MULTIPLIER])
+		path->bfd_mult = nla_get_u32(tb[SVR_A_PATH_BFD_MULTIPLIER]);
+	return 0;
+}
+
 /* The key of a path nest, and with @opts its options over @path. */
 static int svr_nl_parse_path(struct nlattr *nest, struct svr_path *path,
 			     bool opts, struct netlink_ext_ack *extack)
@@ -2562,7 +2601,7 @@ static int svr_nl_parse_path(struct nlattr *nest, struct svr_path *path,
 	}
 	if (tb[SVR_A_PATH_ADMIN])
 		path->admin = nla_get_u8(tb[SVR_A_PATH_ADMIN]);
-	return 0;
+	return svr_nl_parse_path_bfd(tb, path, extack);
 }
 
 static struct svr_path *svr_peer_path(struct svr_peer *peer,

@@ -52,7 +52,9 @@
 	FN(L4_CHECKSUM,		"drop_l4_checksum")			\
 	FN(MD_CONSUMED,		"drop_md_consumed")			\
 	FN(CTL_NO_SESSION,	"drop_ctl_no_session")			\
-	FN(CTL_MISMATCH,	"drop_ctl_uuid_mismatch")
+	FN(CTL_MISMATCH,	"drop_ctl_uuid_mismatch")		\
+	FN(BFD_MALFORMED,	"drop_bfd_malformed")			\
+	FN(BFD_NO_PATH,		"drop_bfd_no_path")
 
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
@@ -85,7 +87,12 @@
 	FN(CTL_SEND_FAILED,	"ctl_send_failed")			\
 	FN(CTL_RCVD_KEEPALIVE,	"ctl_received_keepalive")		\
 	FN(CTL_RCVD_DELETE,	"ctl_received_delete_session")		\
-	FN(CTL_RCVD_OTHER,	"ctl_received_other")
+	FN(CTL_RCVD_OTHER,	"ctl_received_other")			\
+	FN(BFD_SENT,		"bfd_sent")				\
+	FN(BFD_RCVD,		"bfd_received")				\
+	FN(BFD_SEND_FAILED,	"bfd_send_failed")			\
+	FN(BFD_PATH_DOWN,	"bfd_path_down")			\
+	FN(BFD_PATH_UP,		"bfd_path_up")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

@@ -22,6 +22,7 @@ enum svr_mcgrp_idx {
 };
 
 struct svr_config;
+struct svr_bfd_table;
 
 struct svr_net {
 	struct net			*net;
@@ -37,6 +38,12 @@ struct svr_net {
 	spinlock_t			icmp_lock;
 	u64				icmp_tokens;
 	unsigned long			icmp_last;
+	/* BFD on peer paths (bfd.c). */
+	struct {
+		struct delayed_work		work;
+		struct svr_bfd_table __rcu	*table;
+		bool				stop;
+	} bfd;
 };
 
 extern unsigned int svr_net_id;
@@ -51,6 +58,10 @@ void svr_hooks_net_exit(struct svr_net *sn);
 
 int svr_proc_net_init(struct svr_net *sn);
 void svr_proc_net_exit(struct svr_net *sn);
+
+void svr_bfd_net_init(struct svr_net *sn);
+void svr_bfd_net_exit(struct svr_net *sn);
+void svr_bfd_kick(struct svr_net *sn);
 
 extern struct genl_family svr_genl_family;
 

@@ -1350,7 +1350,7 @@ const struct svr_path *svr_vec_path_pick(struct svr_peer *peer, u8 family)
 	const struct svr_path *path, *best = NULL;
 
 	list_for_each_entry_rcu(path, &peer->paths, list) {
-		if (path->admin != SVR_ADMIN_UP || path->family != family)
+		if (!svr_path_usable(path) || path->family != family)
 			continue;
 		if (!best || path->cost < best->cost)
 			best = path;

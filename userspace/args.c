@@ -59,6 +59,14 @@ const struct svr_enum svr_admins[] = {
 	{ NULL, 0 }
 };
 
+const struct svr_enum svr_bfd_states[] = {
+	{ "admin-down",		SVR_BFD_ADMIN_DOWN },
+	{ "down",		SVR_BFD_DOWN },
+	{ "init",		SVR_BFD_INIT },
+	{ "up",			SVR_BFD_UP },
+	{ NULL, 0 }
+};
+
 const struct svr_enum svr_nh_types[] = {
 	{ "peer",		SVR_NH_PEER },
 	{ "gateway",		SVR_NH_GATEWAY },

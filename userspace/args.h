@@ -25,6 +25,7 @@ extern const struct svr_enum svr_hmac_modes[];
 extern const struct svr_enum svr_protos[];
 extern const struct svr_enum svr_actions[];
 extern const struct svr_enum svr_admins[];
+extern const struct svr_enum svr_bfd_states[];
 extern const struct svr_enum svr_nh_types[];
 extern const struct svr_enum svr_states[];
 extern const struct svr_enum svr_roles[];

@@ -94,6 +94,12 @@ const struct svr_opt path_opts[] = {
 	  .attr_hi = SVR_A_PATH_PORT_HI, .max = 65535, .flags = OPT_F_HIDE0 },
 	{ .kw = "up | down", .json = "admin", .type = OPT_BARE8,
 	  .attr = SVR_A_PATH_ADMIN, .enums = svr_admins },
+	{ .kw = "bfd-interval", .json = "bfd_interval", .meta = "MS",
+	  .type = OPT_U32, .attr = SVR_A_PATH_BFD_INTERVAL,
+	  .max = SVR_BFD_INTERVAL_MAX, .flags = OPT_F_HIDE0 },
+	{ .kw = "bfd-multiplier", .json = "bfd_multiplier", .meta = "N",
+	  .type = OPT_U32, .attr = SVR_A_PATH_BFD_MULTIPLIER,
+	  .max = SVR_BFD_MULTIPLIER_MAX, .flags = OPT_F_HIDE0 },
 	{ }
 };
 
@@ -236,7 +242,8 @@ const struct svr_objdesc svr_objs[__OBJ_MAX] = {
 		.opts = peer_opts,
 		.parts = {
 			{ "path", SVR_A_PEER_PATH, SVR_A_PATH_MAX,
-			  SVR_A_PATH_SESSIONS, key_path },
+			  SVR_A_PATH_SESSIONS, key_path,
+			  SVR_A_PATH_BFD_INTERVAL, SVR_A_PATH_BFD_STATE },
 		},
 	},
 	[OBJ_ROUTE] = {
@@ -859,15 +866,23 @@ int req_snapshot(struct svrctl *c, struct req *r)
 	return 0;
 }
 
-/* Copy @nest into @nlh, leaving out the reply-only members (@ro on). */
+/* Is member @t of part @p reply-only? */
+static bool part_ro(const struct svr_part *p, uint16_t t)
+{
+	if (!p->ro || t < p->ro)
+		return false;
+	return !p->rw || t < p->rw || (p->ro2 && t >= p->ro2);
+}
+
+/* Copy @nest into @nlh, leaving out the reply-only members of @p. */
 static void copy_nest(struct nlmsghdr *nlh, const struct nlattr *nest,
-		      uint16_t ro)
+		      const struct svr_part *p)
 {
 	struct nlattr *n = mnl_attr_nest_start(nlh, mnl_attr_get_type(nest));
 	const struct nlattr *a;
 
 	mnl_attr_for_each_nested(a, nest) {
-		if (ro && mnl_attr_get_type(a) >= ro)
+		if (part_ro(p, mnl_attr_get_type(a)))
 			continue;
 		mnl_attr_put(nlh, mnl_attr_get_type(a),
 			     mnl_attr_get_payload_len(a),
@@ -930,7 +945,7 @@ static struct nlmsghdr *new_from_reply(const struct svr_objdesc *od,
 		if (od->a_ro && t == od->a_ro)
 			continue;
 		if (p)
-			copy_nest(nlh, a, p->ro);
+			copy_nest(nlh, a, p);
 		else
 			mnl_attr_put(nlh, t, mnl_attr_get_payload_len(a),
 				     mnl_attr_get_payload(a));
@@ -955,7 +970,7 @@ static int undo_parts(struct svrctl *c, struct req *r, uint8_t op,
 				obj_part(od, mnl_attr_get_type(a));
 
 			if (p) {
-				copy_nest(nlh, a, p->ro);
+				copy_nest(nlh, a, p);
 				any = true;
 			}
 		}
@@ -966,7 +981,7 @@ static int undo_parts(struct svrctl *c, struct req *r, uint8_t op,
 				obj_part(od, mnl_attr_get_type(a));
 
 			if (p && req_has_part(r, p, a)) {
-				copy_nest(nlh, a, p->ro);
+				copy_nest(nlh, a, p);
 				any = true;
 			}
 		}
@@ -1266,6 +1281,21 @@ static void print_access_part(const struct nlattr *nest, FILE *f)
 	close_json_object();
 }
 
+/* A path's BFD state (peer show): text only when BFD is on. */
+static void path_bfd_out(const struct nlattr **tb)
+{
+	const char *st = enum_name(svr_bfd_states,
+				   attr_uint(tb[SVR_A_PATH_BFD_STATE]));
+
+	if (print_is_json()) {
+		print_string(PRINT_JSON, "bfd_state", NULL, st);
+		print_uint(PRINT_JSON, "bfd_diag", NULL,
+			   attr_uint(tb[SVR_A_PATH_BFD_DIAG]));
+	} else if (tb[SVR_A_PATH_BFD_INTERVAL]) {
+		print_text(" bfd %s", st);
+	}
+}
+
 /* A path's counters (peer show): sessions, tx/rx packets/bytes, metadata. */
 static void path_stats_out(const struct nlattr **tb)
 {
@@ -1283,11 +1313,22 @@ static void path_stats_out(const struct nlattr **tb)
 	};
 	unsigned int i;
 
-	if (!tb[SVR_A_PATH_SESSIONS] || (!print_stats && !print_is_json()))
+	if (!tb[SVR_A_PATH_SESSIONS])
+		return;
+	path_bfd_out(tb);
+	if (!print_stats && !print_is_json())
 		return;
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		print_uint(PRINT_ANY, c[i].json, c[i].fmt,
 			   attr_uint(tb[c[i].attr]));
+	if (tb[SVR_A_PATH_BFD_INTERVAL] || print_is_json()) {
+		print_uint(PRINT_ANY, "bfd_tx", " bfd %llu",
+			   attr_uint(tb[SVR_A_PATH_BFD_TX]));
+		print_uint(PRINT_ANY, "bfd_rx", "/%llu",
+			   attr_uint(tb[SVR_A_PATH_BFD_RX]));
+		print_uint(PRINT_ANY, "bfd_downs", " downs %llu",
+			   attr_uint(tb[SVR_A_PATH_BFD_DOWNS]));
+	}
 }
 
 static void path_out(const struct nlattr *nest, FILE *f)

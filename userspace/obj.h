@@ -63,6 +63,9 @@ struct svr_part {
 					 * those after it are never sent */
 	/* Canonical text of the part's key, for matching. */
 	void		(*key)(const struct nlattr **tb, char *buf, size_t len);
+	uint16_t	rw;		/* but from this one after ro, they are
+					 * sent (0: none)... */
+	uint16_t	ro2;		/* ...up to this one (0: all) */
 };
 
 enum svr_obj_id {

@@ -59,7 +59,7 @@ static void usage(FILE *f)
 		"       -n NETNS  act in the named network namespace (/run/netns/NETNS)\n"
 		"       -j        JSON output; -p indented JSON (same content)\n"
 		"       -o        one line per object in show output\n"
-		"       -s        counters in show output (peer paths; JSON has them always)\n"
+		"       -s        counters in show output (peer paths, BFD; JSON has them always)\n"
 		"       -f FILE   run the commands in FILE (\"-\": stdin), one a line;\n"
 		"                 all lines are checked first, a refused line undoes the file\n"
 		"       -h        this help; -V  svrctl's version\n"

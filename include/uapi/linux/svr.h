@@ -114,6 +114,12 @@
 #define SVR_DEF_ICMP_RATE	100	/* ICMP errors per second */
 #define SVR_DEF_KEEPALIVE	0	/* seconds; 0: no keepalives */
 #define SVR_KEEPALIVE_MAX	86400
+/* BFD on a path: probes on UDP port 1280 (SSR's), every interval ms. */
+#define SVR_BFD_PORT		1280
+#define SVR_BFD_INTERVAL_MIN	10	/* ms */
+#define SVR_BFD_INTERVAL_MAX	60000
+#define SVR_DEF_BFD_MULTIPLIER	3
+#define SVR_BFD_MULTIPLIER_MAX	255
 
 /* ---- value enums --------------------------------------------------- */
 
@@ -169,6 +175,16 @@ enum svr_admin {
 	SVR_ADMIN_DOWN,
 
 	__SVR_ADMIN_MAX
+};
+
+/* A path's BFD session state: RFC 5880 §4.1 values. */
+enum svr_bfd_state {
+	SVR_BFD_ADMIN_DOWN,	/* BFD off, or the path is down */
+	SVR_BFD_DOWN,
+	SVR_BFD_INIT,
+	SVR_BFD_UP,
+
+	__SVR_BFD_MAX
 };
 
 enum svr_nh_type {
@@ -278,6 +294,15 @@ enum {
 	SVR_A_PATH_MD_SENT,		/* u64: packets with metadata sent */
 	SVR_A_PATH_MD_RCVD,		/* u64: packets with metadata received */
 	SVR_A_PATH_PAD,
+	/* BFD liveness (Documentation/datapath.md), both ends configured: */
+	SVR_A_PATH_BFD_INTERVAL,	/* u32: ms between probes, 0: off */
+	SVR_A_PATH_BFD_MULTIPLIER,	/* u32: missed intervals (0: 3) */
+	/* BFD state and counters, in PEER_GET replies only: */
+	SVR_A_PATH_BFD_STATE,		/* u8: enum svr_bfd_state */
+	SVR_A_PATH_BFD_DIAG,		/* u8: RFC 5880 diagnostic code */
+	SVR_A_PATH_BFD_TX,		/* u64: probes sent */
+	SVR_A_PATH_BFD_RX,		/* u64: probes received */
+	SVR_A_PATH_BFD_DOWNS,		/* u64: times it went from up to down */
 
 	__SVR_A_PATH_MAX,
 	SVR_A_PATH_MAX = (__SVR_A_PATH_MAX - 1)
