@@ -341,11 +341,11 @@ static void bfd_log(const struct svr_bfd_ent *e, const struct svr_bfd *b)
 	const char *why = diag[b->diag & 7];
 
 	if (e->family == AF_INET)
-		pr_info_ratelimited("path %pI4 -> %pI4: BFD %s%s\n", &e->local.ip,
-				    &e->remote.ip, d, why);
+		pr_notice_ratelimited("path %pI4 -> %pI4: BFD %s%s\n",
+				      &e->local.ip, &e->remote.ip, d, why);
 	else
-		pr_info_ratelimited("path %pI6c -> %pI6c: BFD %s%s\n",
-				    &e->local.ip6, &e->remote.ip6, d, why);
+		pr_notice_ratelimited("path %pI6c -> %pI6c: BFD %s%s\n",
+				      &e->local.ip6, &e->remote.ip6, d, why);
 }
 
 /*

@@ -4,6 +4,7 @@
 # SVR keepalive control messages (§4.6, §6.17) through a NAT between the
 # routers whose UDP mappings last 3 s: a UDP answer 8 s after the question
 # is lost without keepalives and arrives with `router set keepalive 1`.
+# BFD on the path comes up through the NAT too.
 #
 #   client --lan-- rA --wanA-- nat --wanB-- rB --srv-- server
 #   198.18.1.2   192.0.2.1  192.0.2.254 198.51.100.1  198.51.100.2  203.0.113.10
@@ -97,11 +98,34 @@ case_nat_keepalive() {
 	A router set keepalive 0
 }
 
+case_nat_bfd() {
+	# BFD through the NAT: rB hears rA from the NAT's address and port
+	# and answers there; rB's configured remote (192.0.2.1) it cannot
+	# even route to.
+	local st
+	A peer path set rB 192.0.2.1 198.51.100.2 bfd-interval 300 bfd-multiplier 5
+	B peer path set rA 198.51.100.2 192.0.2.1 bfd-interval 300 bfd-multiplier 5
+	busywait 30000 sh -c "svrctl -n $rA peer show rB | grep -q 'bfd up'" ||
+		fail "rA: $(A peer show rB)" || return 1
+	busywait 30000 sh -c "svrctl -n $rB peer show rA | grep -q 'bfd up'" ||
+		fail "rB: $(B peer show rA)" || return 1
+	# Mappings of 3 s, probes every 300 ms: up 5 s later still.
+	sleep 5
+	A -s peer show rB
+	B -s peer show rA
+	st=$(A peer show rB; B peer show rA)
+	assert_eq "$(echo "$st" | grep -c 'bfd up')" 2 "BFD up at both ends after 5 s"
+	assert_ge "$(svr_counter "$rB" bfd_received)" 10 "rB bfd_received"
+	assert_ge "$(svr_counter "$rA" bfd_received)" 10 "rA bfd_received (through the NAT)"
+	echo "# rA bfd_path_down $(svr_counter "$rA" bfd_path_down) (a loaded machine may miss the detection time)"
+}
+
 nat_topology
-ktap_header 3
+ktap_header 4
 run_case "NAT with 3 s UDP mappings between the routers" case_nat_config
 run_case "UDP through the NAT, idle 8 s, no keepalives: answer lost" case_nat_no_keepalive
 run_case "UDP through the NAT, idle 8 s, keepalive 1 s: answer arrives" case_nat_keepalive
+run_case "BFD through the NAT: up at both ends, and stays up" case_nat_bfd
 cleanup_all_ns
 svr_unload
 ktap_finish

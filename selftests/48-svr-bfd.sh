@@ -195,12 +195,23 @@ case_bfd_admin_down() {
 	assert_eq "$(svr_counter "$rB" drop_bfd_malformed)" 0 "rB drop_bfd_malformed"
 }
 
-ktap_header 5
+case_bfd_ipv6() {
+	A peer path set rB 2001:db8:ff::1 2001:db8:ff::2 bfd-interval $INTERVAL
+	B peer path set rA 2001:db8:ff::2 2001:db8:ff::1 bfd-interval $INTERVAL
+	busywait 30000 path_is "$rA" 2001:db8:ff::1 up || fail "rA: $(path_get "$rA" 2001:db8:ff::1 bfd_state)"
+	busywait 30000 path_is "$rB" 2001:db8:ff::2 up || fail "rB: $(path_get "$rB" 2001:db8:ff::2 bfd_state)"
+	assert_ge "$(path_get "$rB" 2001:db8:ff::2 bfd_rx)" 2 "rB probes received over IPv6"
+	# The default multiplier: 3.
+	assert_eq "$(path_get "$rA" 2001:db8:ff::1 bfd_multiplier)" 0 "JSON bfd_multiplier (0: 3)"
+}
+
+ktap_header 6
 run_case "two paths with BFD every $INTERVAL ms, multiplier $MULT" case_bfd_config
 run_case "BFD comes up on both paths, both routers" case_bfd_up
 run_case "the used path's link drops everything mid-transfer: down by itself, the transfer completes" case_bfd_failover
 run_case "the link carries packets again: the path comes back up" case_bfd_back_up
 run_case "a path taken down by hand tells the peer; BFD off at one end" case_bfd_admin_down
+run_case "BFD on an IPv6 path" case_bfd_ipv6
 cleanup_all_ns
 svr_unload
 ktap_finish
