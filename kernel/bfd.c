@@ -64,6 +64,9 @@ struct svr_bfd_ent {
 	bool			admin_up;
 };
 
+/* The work runs this late or later: it was kept from running (100 ms). */
+#define SVR_BFD_LATE	(HZ / 10)
+
 struct svr_bfd_table {
 	struct rcu_head		rcu;
 	u32			gen;	/* of the configuration it copies */
@@ -353,7 +356,8 @@ static void bfd_log(const struct svr_bfd_ent *e, const struct svr_bfd *b)
  * set when the path became usable or stopped being so.
  */
 static unsigned long bfd_tick_one(struct svr_net *sn,
-				  const struct svr_bfd_ent *e, bool *changed)
+				  const struct svr_bfd_ent *e, bool judge,
+				  bool *changed)
 {
 	struct svr_bfd *b = &e->ps->bfd;
 	unsigned long now = jiffies, next, deadline = 0;
@@ -367,7 +371,7 @@ static unsigned long bfd_tick_one(struct svr_net *sn,
 	} else if (b->state == SVR_BFD_ADMIN_DOWN) {
 		bfd_set_state(sn, b, SVR_BFD_DOWN, BFD_DIAG_NONE);
 	}
-	if ((b->state == SVR_BFD_INIT || b->state == SVR_BFD_UP) &&
+	if (judge && (b->state == SVR_BFD_INIT || b->state == SVR_BFD_UP) &&
 	    time_after_eq(now, b->last_rx + bfd_detect(e, b))) {
 		bfd_set_state(sn, b, SVR_BFD_DOWN, BFD_DIAG_EXPIRED);
 		b->your_disc = 0;
@@ -402,7 +406,7 @@ static void bfd_work(struct work_struct *work)
 					  struct svr_net, bfd.work);
 	struct svr_bfd_table *t, *old;
 	unsigned long now, next;
-	bool changed = false;
+	bool changed = false, judge;
 	unsigned int i;
 
 	mutex_lock(&sn->cfg_lock);
@@ -414,7 +418,7 @@ static void bfd_work(struct work_struct *work)
 		old = t;
 		t = bfd_table_build(sn, old ? old->gen : 0);
 		if (!t) {	/* try again in a second */
-			t = old;
+			WRITE_ONCE(sn->bfd.due, jiffies + HZ);
 			queue_delayed_work(system_wq, &sn->bfd.work, HZ);
 			goto out;
 		}
@@ -423,9 +427,19 @@ static void bfd_work(struct work_struct *work)
 			call_rcu(&old->rcu, bfd_table_free_rcu);
 	}
 	now = jiffies;
-	next = now + HZ;
+	/*
+	 * Running late (a busy CPU, a paused VM), it cannot tell a silent
+	 * peer from packets still waiting to be received: it sends, and
+	 * judges the detection time 100 ms later, once in a row at most.
+	 */
+	judge = sn->bfd.deferred ||
+		!time_after(now, READ_ONCE(sn->bfd.due) + SVR_BFD_LATE);
+	sn->bfd.deferred = !judge;
+	if (!judge)
+		svr_stat_inc(sn, SVR_STAT_BFD_LATE);
+	next = now + (judge ? HZ : SVR_BFD_LATE);
 	for (i = 0; i < t->n; i++) {
-		unsigned long n = bfd_tick_one(sn, &t->e[i], &changed);
+		unsigned long n = bfd_tick_one(sn, &t->e[i], judge, &changed);
 
 		if (time_before(n, next))
 			next = n;
@@ -433,9 +447,11 @@ static void bfd_work(struct work_struct *work)
 	if (changed)
 		bfd_changed(sn, t);
 	/* Without BFD paths, only a configuration change wakes it. */
-	if (t->n)
-		queue_delayed_work(system_wq, &sn->bfd.work,
-				   time_after(next, now) ? next - now : 1);
+	if (t->n) {
+		next = time_after(next, now) ? next - now : 1;
+		WRITE_ONCE(sn->bfd.due, now + next);
+		queue_delayed_work(system_wq, &sn->bfd.work, next);
+	}
 out:
 	mutex_unlock(&sn->cfg_lock);
 }
@@ -448,8 +464,10 @@ out:
  */
 void svr_bfd_kick(struct svr_net *sn)
 {
-	if (!READ_ONCE(sn->bfd.stop))
-		mod_delayed_work(system_wq, &sn->bfd.work, 0);
+	if (READ_ONCE(sn->bfd.stop))
+		return;
+	WRITE_ONCE(sn->bfd.due, jiffies);
+	mod_delayed_work(system_wq, &sn->bfd.work, 0);
 }
 
 /* The entry for a packet from @saddr to @daddr with @your_disc. RCU. */

@@ -92,7 +92,8 @@
 	FN(BFD_RCVD,		"bfd_received")				\
 	FN(BFD_SEND_FAILED,	"bfd_send_failed")			\
 	FN(BFD_PATH_DOWN,	"bfd_path_down")			\
-	FN(BFD_PATH_UP,		"bfd_path_up")
+	FN(BFD_PATH_UP,		"bfd_path_up")				\
+	FN(BFD_LATE,		"bfd_timers_late")
 
 #define SVR_DROP_ENUM(e, s)	SVR_DROP_##e,
 enum svr_drop_reason {

@@ -42,6 +42,8 @@ struct svr_net {
 	struct {
 		struct delayed_work		work;
 		struct svr_bfd_table __rcu	*table;
+		unsigned long			due;	/* jiffies */
+		bool				deferred;
 		bool				stop;
 	} bfd;
 };
