@@ -464,10 +464,8 @@ static int svr_fill_path(struct sk_buff *msg, int type,
 	     (nla_put_u16(msg, SVR_A_PATH_PORT_LO, path->port_lo) ||
 	      nla_put_u16(msg, SVR_A_PATH_PORT_HI, path->port_hi))) ||
 	    nla_put_u8(msg, SVR_A_PATH_ADMIN, path->admin) ||
-	    (path->bfd_interval &&
-	     nla_put_u32(msg, SVR_A_PATH_BFD_INTERVAL, path->bfd_interval)) ||
-	    (path->bfd_mult &&
-	     nla_put_u32(msg, SVR_A_PATH_BFD_MULTIPLIER, path->bfd_mult)) ||
+	    nla_put_u32(msg, SVR_A_PATH_BFD_INTERVAL, path->bfd_interval) ||
+	    nla_put_u32(msg, SVR_A_PATH_BFD_MULTIPLIER, path->bfd_mult) ||
 	    (stats && svr_fill_path_stats(msg, path)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);

@@ -376,7 +376,8 @@ def service(nl):
 PATH_CFG = ("local4", "local6", "remote4", "remote6", "cost", "name",
             "port_lo", "port_hi", "admin")
 PATH_COUNTERS = ("sessions", "tx_packets", "tx_bytes", "rx_packets",
-                 "rx_bytes", "md_sent", "md_rcvd")
+                 "rx_bytes", "md_sent", "md_rcvd", "bfd_state", "bfd_diag",
+                 "bfd_tx", "bfd_rx", "bfd_downs")
 
 
 def path_cfg(p):
@@ -423,7 +424,15 @@ def peer_route(nl):
             ({"local4": "192.0.2.1", "remote4": "192.0.2.3",
               "name": "a b"}, E.EINVAL, "invalid path name"),
             ({"local4": "192.0.2.1", "remote4": "192.0.2.3",
-              "admin": 2}, POL, None)):
+              "admin": 2}, POL, None),
+            ({"local4": "192.0.2.1", "remote4": "192.0.2.3",
+              "bfd_interval": 9}, E.EINVAL,
+             "BFD interval is 0 (off) or 10-60000 ms"),
+            ({"local4": "192.0.2.1", "remote4": "192.0.2.3",
+              "bfd_interval": 60001}, E.EINVAL,
+             "BFD interval is 0 (off) or 10-60000 ms"),
+            ({"local4": "192.0.2.1", "remote4": "192.0.2.3",
+              "bfd_multiplier": 256}, POL, None)):
         expect_err(nl, "peer_set", {"name": "rB", "path": [bad]}, err, msg)
     nl.do("peer_set", {"name": "rB", "path": [
         {"local6": "2001:db8::1", "remote6": "2001:db8::2",
@@ -438,6 +447,14 @@ def peer_route(nl):
                                 "cost": 10, "name": "wan0", "admin": 1},
        "path after set (other options kept)")
     eq(p["path"][1]["port_lo"], 20000, "v6 path ports")
+    eq((p["path"][0]["bfd_interval"], p["path"][0]["bfd_multiplier"]),
+       (0, 0), "BFD off by default")
+    nl.do("peer_set", {"name": "rB", "op": 2, "path": [
+        {"local4": "192.0.2.1", "remote4": "192.0.2.2", "bfd_interval": 300,
+         "bfd_multiplier": 4}]})
+    p = nl.get("peer_get", {"name": "rB"})
+    eq((p["path"][0]["bfd_interval"], p["path"][0]["bfd_multiplier"],
+        p["path"][0]["admin"]), (300, 4, 1), "path BFD options")
     # Routes.
     nl.do("service_new", {"name": "web", "prefix": [p4("198.18.2.0", 24)]})
     nl.do("route_new", {"service": "web", "type": 0, "peer": "rB",

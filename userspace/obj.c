@@ -866,10 +866,10 @@ int req_snapshot(struct svrctl *c, struct req *r)
 	return 0;
 }
 
-/* Is member @t of part @p reply-only? */
+/* Is member @t of part @p (NULL: copy all) reply-only? */
 static bool part_ro(const struct svr_part *p, uint16_t t)
 {
-	if (!p->ro || t < p->ro)
+	if (!p || !p->ro || t < p->ro)
 		return false;
 	return !p->rw || t < p->rw || (p->ro2 && t >= p->ro2);
 }
@@ -1066,7 +1066,7 @@ static int undo_ref(struct svrctl *c, struct req *r,
 				    !strcmp(attr_str(m), r->name))
 					match = true;
 			if (match)
-				copy_nest(nlh, a, 0);
+				copy_nest(nlh, a, NULL);
 		}
 		break;
 	default:
@@ -1291,7 +1291,7 @@ static void path_bfd_out(const struct nlattr **tb)
 		print_string(PRINT_JSON, "bfd_state", NULL, st);
 		print_uint(PRINT_JSON, "bfd_diag", NULL,
 			   attr_uint(tb[SVR_A_PATH_BFD_DIAG]));
-	} else if (tb[SVR_A_PATH_BFD_INTERVAL]) {
+	} else if (attr_uint(tb[SVR_A_PATH_BFD_INTERVAL])) {
 		print_text(" bfd %s", st);
 	}
 }
@@ -1321,7 +1321,7 @@ static void path_stats_out(const struct nlattr **tb)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		print_uint(PRINT_ANY, c[i].json, c[i].fmt,
 			   attr_uint(tb[c[i].attr]));
-	if (tb[SVR_A_PATH_BFD_INTERVAL] || print_is_json()) {
+	if (attr_uint(tb[SVR_A_PATH_BFD_INTERVAL]) || print_is_json()) {
 		print_uint(PRINT_ANY, "bfd_tx", " bfd %llu",
 			   attr_uint(tb[SVR_A_PATH_BFD_TX]));
 		print_uint(PRINT_ANY, "bfd_rx", "/%llu",
