@@ -460,11 +460,13 @@ out:
  * svr_bfd_kick - look at the configuration and the BFD sessions now
  * @sn: the netns's svr state
  *
- * Any context.
+ * Any context. A no-op before svr_bfd_net_init() and after
+ * svr_bfd_net_exit().
  */
 void svr_bfd_kick(struct svr_net *sn)
 {
-	if (READ_ONCE(sn->bfd.stop))
+	/* Not the private svr_net of the load-time selftest (selftest.c). */
+	if (!READ_ONCE(sn->bfd.ready) || READ_ONCE(sn->bfd.stop))
 		return;
 	WRITE_ONCE(sn->bfd.due, jiffies);
 	mod_delayed_work(system_wq, &sn->bfd.work, 0);
@@ -582,6 +584,7 @@ unsigned int svr_bfd_rcv(struct svr_net *sn, struct sk_buff *skb,
 void svr_bfd_net_init(struct svr_net *sn)
 {
 	INIT_DELAYED_WORK(&sn->bfd.work, bfd_work);
+	WRITE_ONCE(sn->bfd.ready, true);
 }
 
 /* Before the configuration goes: no work runs after this. */

@@ -44,6 +44,7 @@ struct svr_net {
 		struct svr_bfd_table __rcu	*table;
 		unsigned long			due;	/* jiffies */
 		bool				deferred;
+		bool				ready;	/* work initialised */
 		bool				stop;
 	} bfd;
 };
