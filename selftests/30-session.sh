@@ -62,8 +62,11 @@ svrcfg() {
 	R route add internet via gateway 192.0.2.100 dev wan
 }
 
-peer_seen() { # ns cmd... : what the server answered
-	ip netns exec "$1" timeout 15 socat -T 10 - "${@:2}" </dev/null 2>/dev/null
+# peer_seen NS ADDRESS: what the server answered. -t 10: after our EOF,
+# wait for the answer (socat's default 0.5 s is too short on a debug
+# kernel under load); the server's close ends it at once.
+peer_seen() {
+	ip netns exec "$1" timeout 15 socat -t 10 -T 10 - "${@:2}" </dev/null 2>/dev/null
 }
 
 case_config() { svrcfg; }

@@ -265,7 +265,7 @@ case_firewall() {
 	# A loaded machine may lose the first try to timeouts: three tries,
 	# then say where the packets went.
 	for i in 1 2 3; do
-		out=$(ip netns exec "$cl" timeout 60 socat -T 30 - TCP6:[2001:db8:5::10]:80 </dev/null)
+		out=$(ip netns exec "$cl" timeout 60 socat -t 30 -T 30 - TCP6:[2001:db8:5::10]:80 </dev/null)
 		[ -n "$out" ] && break
 		echo "TCP over IPv6: try $i got nothing"
 	done

@@ -25,11 +25,12 @@ ktap_header() {
 # run_case "description" function [args...]
 run_case() {
 	local desc=$1; shift
-	local out rc
+	local out rc start=$SECONDS
 	_ktap_n=$((_ktap_n + 1))
 	out=$( (set -e; "$@") 2>&1 )
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	echo "# case $_ktap_n took $((SECONDS - start))s"
 	if [ $rc = 0 ]; then
 		_ktap_pass=$((_ktap_pass + 1))
 		echo "ok $_ktap_n $desc"
