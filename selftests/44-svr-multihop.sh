@@ -79,7 +79,7 @@ case_tcp() {
 
 case_udp() {
 	local out
-	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
+	out=$(echo ping-udp | udp_ask "$cl" UDP4:203.0.113.10:53)
 	echo "$out"
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client" &&
 	assert_eq "$(echo "$out" | sed -n 2p)" ping-udp "data back"
@@ -120,7 +120,7 @@ for s in json.load(sys.stdin):
 
 case_roles() {
 	local u
-	echo x | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=40000 >/dev/null
+	echo x | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport=40000 >/dev/null
 	A session show service dns
 	T session show service dns
 	B session show service dns
@@ -305,7 +305,7 @@ case_payload_e2e() {
 	ip netns exec "$rT" tcpdump -i wanB -U -w $cb -s 0 udp >/dev/null 2>&1 &
 	pb=$!
 	sleep 1
-	out=$(echo "$mark" | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=40500)
+	out=$(echo "$mark" | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport=40500)
 	sleep 1
 	kill $pa $pb; wait $pa $pb 2>/dev/null
 	echo "$out"

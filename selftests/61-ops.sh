@@ -29,8 +29,7 @@ doc_block() {
 
 udp_ok() { # ns sport: a UDP exchange with the server, answered
 	local out
-	out=$(echo "udp-$2" | ip netns exec "$1" timeout 20 socat -T 5 - \
-		UDP4:203.0.113.10:53,sourceport="$2" 2>/dev/null)
+	out=$(echo "udp-$2" | udp_ask "$1" UDP4:203.0.113.10:53,sourceport="$2" 2>/dev/null)
 	[ "$(echo "$out" | sed -n 2p)" = "udp-$2" ]
 }
 

@@ -149,6 +149,25 @@ veth_link() {
 	ip -n "$3" link set "$4" up
 }
 
+# udp_ask NS SOCAT-ADDRESS [SECONDS]: stdin as a datagram from NS; prints
+# the answer. Our side stays open until the answer is in (at most SECONDS,
+# default 10): socat's 0.5 s wait after our EOF is too short for a first
+# packet on a debug kernel under load.
+udp_ask() {
+	local f rc wait=${3:-10}
+	f=$(mktemp)
+	{ cat
+	  for _ in $(seq $((wait * 5))); do
+		[ -s "$f" ] && break
+		sleep 0.2
+	  done; } |
+		ip netns exec "$1" timeout $((wait + 5)) socat -T "$wait" - "$2" >"$f"
+	rc=$?
+	cat "$f"
+	rm -f "$f"
+	return $rc
+}
+
 svr_counter() { # netns name
 	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/svr/stats
 }
