@@ -61,20 +61,11 @@ case_nat_config() {
 	B route add slow via fib
 }
 
-# The client's socket stays open 16 s for the answer (socat would close it
-# 0.5 s after its stdin ends: -t), and closes as soon as the answer is in.
+# The client's side stays open up to 16 s for the answer (socat alone
+# closes it 0.5 s after its input ends), and closes once the answer is in.
 late_answer() { # client source port: the late answer's first line
-	ip netns exec "$cl" timeout 30 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-s.settimeout(16)
-s.sendto(b"late\n", ("203.0.113.10", 54))
-try:
-    print(s.recv(2048).decode().splitlines()[0])
-except (socket.timeout, ConnectionRefusedError):
-    pass
-' "$1"
+	echo late | udp_ask "$cl" UDP4:203.0.113.10:54,sourceport="$1" 16 |
+		head -n1
 }
 
 case_nat_no_keepalive() {
