@@ -534,7 +534,8 @@ static bool bfd_rx_state(struct svr_net *sn, struct svr_bfd *b,
  * @skb: the packet
  * @p: its parse
  *
- * Context: prerouting hook, RCU. The packet is consumed.
+ * Context: prerouting hook, RCU. The packet is consumed, unless no path
+ * has BFD (then the port is left to the local stack).
  * Return: the netfilter verdict.
  */
 unsigned int svr_bfd_rcv(struct svr_net *sn, struct sk_buff *skb,
@@ -549,8 +550,8 @@ unsigned int svr_bfd_rcv(struct svr_net *sn, struct sk_buff *skb,
 	u8 rs;
 
 	t = rcu_dereference(sn->bfd.table);
-	if (!t || !t->n)
-		return svr_drop(sn, skb, SVR_DROP_BFD_NO_PATH);
+	if (!t || !t->n)	/* no BFD here: the port is not ours */
+		return NF_ACCEPT;
 	if (!pskb_may_pull(skb, off + sizeof(*pkt)))
 		return svr_drop(sn, skb, SVR_DROP_BFD_MALFORMED);
 	pkt = (struct svr_bfd_pkt *)(skb->data + off);
