@@ -160,10 +160,10 @@ udp_refused() {
 	before=$(svr_counter "$rB" "$1")
 	cap_pids=()
 	capture_start "$rB" srv $T-refused.pcap
-	out=$(echo "$2" | ip netns exec "$cl" timeout 10 socat -T 3 - UDP4:203.0.113.10:53,sourceport=$3 || true)
+	out=$(echo "$2" | ip netns exec "$cl" timeout 30 socat -T 5 - UDP4:203.0.113.10:53,sourceport=$3 || true)
 	capture_stop
 	[ -z "$out" ] || fail "$1: answered: '$out'"
-	busywait 5000 sh -c "[ \$(ip netns exec $rB awk '\$1 == \"$1\" { print \$2 }' /proc/net/svr/stats) -gt $before ]" ||
+	busywait 30000 sh -c "[ \$(ip netns exec $rB awk '\$1 == \"$1\" { print \$2 }' /proc/net/svr/stats) -gt $before ]" ||
 		fail "$1 did not move"
 	! grep -aq "$2" $T-refused.pcap || fail "$1: '$2' reached the server side"
 	echo "$1: $before -> $(svr_counter "$rB" "$1")"
