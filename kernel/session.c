@@ -20,7 +20,9 @@
 #include "config.h"
 #include "svr_trace.h"
 
+/* Sessions to a local next hop, and sessions between routers (with vec). */
 static struct kmem_cache *svr_session_cache __read_mostly;
+static struct kmem_cache *svr_session_vec_cache __read_mostly;
 
 const char *const svr_sess_state_names[SVR_SS_MAX] = {
 	[SVR_SS_NEW]		= "new",
@@ -66,15 +68,17 @@ struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key
 	return rhashtable_lookup(&sn->sess.table, key, svr_flow_params);
 }
 
-struct svr_session *svr_session_alloc(struct svr_net *sn)
+struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
 {
 	struct svr_session *s;
 	int i;
 
-	s = kmem_cache_zalloc(svr_session_cache, GFP_ATOMIC | __GFP_ACCOUNT);
+	s = kmem_cache_zalloc(vec ? svr_session_vec_cache : svr_session_cache,
+			      GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!s)
 		return NULL;
 	s->sn = sn;
+	s->has_vec = vec;
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->lock);
 	for (i = 0; i < SVR_DIR_MAX; i++)
@@ -85,7 +89,8 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;
 	s->created = jiffies;
 	s->last_seen = s->created;
-	s->vec.ka_sent = s->created;
+	if (vec)
+		s->vec->ka_sent = s->created;
 	s->state = SVR_SS_NEW;
 	s->role = SVR_SESSION_ROLE_LOCAL;
 	return s;
@@ -97,19 +102,20 @@ static void svr_session_release(struct svr_session *s)
 
 	if (s->nh.peer)
 		svr_peer_put(s->nh.peer);
-	if (s->vec.prev)
-		svr_peer_put(s->vec.prev);
-	for (i = 0; i < SVR_PS_MAX; i++) {
-		if (!s->vec.ps[i])
+	for (i = 0; s->has_vec && i < SVR_PS_MAX; i++) {
+		if (!s->vec->ps[i])
 			continue;
-		atomic_dec(&s->vec.ps[i]->sessions);
-		svr_path_stats_put(s->vec.ps[i]);
+		atomic_dec(&s->vec->ps[i]->sessions);
+		svr_path_stats_put(s->vec->ps[i]);
 	}
+	if (s->has_vec && s->vec->prev)
+		svr_peer_put(s->vec->prev);
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)
 		svr_tenant_put(s->tenant);
-	kmem_cache_free(svr_session_cache, s);
+	kmem_cache_free(s->has_vec ? svr_session_vec_cache : svr_session_cache,
+			s);
 }
 
 static void svr_session_free_rcu(struct rcu_head *rcu)
@@ -310,10 +316,10 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 	atomic64_add(len, &f->bytes);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
-	if (th && s->role != SVR_SESSION_ROLE_LOCAL) {
-		WRITE_ONCE(s->vec.tcp_seq[dir], th->seq);
-		WRITE_ONCE(s->vec.tcp_ack[dir], th->ack_seq);
-		WRITE_ONCE(s->vec.tcp_win[dir], th->window);
+	if (th && s->has_vec) {
+		WRITE_ONCE(s->vec->tcp_seq[dir], th->seq);
+		WRITE_ONCE(s->vec->tcp_ack[dir], th->ack_seq);
+		WRITE_ONCE(s->vec->tcp_win[dir], th->window);
 	}
 
 	/* Only state changes take the lock. */
@@ -463,11 +469,11 @@ static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
 
 	if (s->stale || (s->role != SVR_SESSION_ROLE_INGRESS &&
 			 s->role != SVR_SESSION_ROLE_TRANSIT) ||
-	    s->vec.inner_proto != IPPROTO_UDP ||
+	    s->vec->inner_proto != IPPROTO_UDP ||
 	    time_before(now, READ_ONCE(s->last_seen) + ka) ||
-	    time_before(now, READ_ONCE(s->vec.ka_sent) + ka))
+	    time_before(now, READ_ONCE(s->vec->ka_sent) + ka))
 		return false;
-	WRITE_ONCE(s->vec.ka_sent, now);
+	WRITE_ONCE(s->vec->ka_sent, now);
 	svr_vec_ctl_keepalive(s);
 	return false;
 }
@@ -554,11 +560,23 @@ void svr_session_net_exit(struct svr_net *sn)
 int __init svr_session_init(void)
 {
 	svr_session_cache = KMEM_CACHE(svr_session, SLAB_ACCOUNT);
-	return svr_session_cache ? 0 : -ENOMEM;
+	if (!svr_session_cache)
+		return -ENOMEM;
+	svr_session_vec_cache =
+		kmem_cache_create("svr_session_vec",
+				  struct_size_t(struct svr_session, vec, 1),
+				  __alignof__(struct svr_session), SLAB_ACCOUNT,
+				  NULL);
+	if (!svr_session_vec_cache) {
+		kmem_cache_destroy(svr_session_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void svr_session_uninit(void)
 {
+	kmem_cache_destroy(svr_session_vec_cache);
 	kmem_cache_destroy(svr_session_cache);
 }
 
