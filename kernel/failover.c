@@ -98,8 +98,6 @@ static int svr_move(struct svr_net *sn, struct svr_session *s,
 	}
 	svr_tombstone(sn, &old_key);
 	svr_vec_ps_set(s->vec, SVR_PS_OUT, path->stats);
-	strscpy(s->vec->path, path->name[0] ? path->name : out->name,
-		sizeof(s->vec->path));
 	WRITE_ONCE(s->vec->flags, s->vec->flags | SVR_VEC_FWD_MD);
 	return 0;
 }

@@ -40,6 +40,7 @@ const char *const svr_del_reason_names[SVR_DEL_MAX] = {
 
 enum {
 	SVR_GC_INTERVAL		= HZ,
+	SVR_GC_MAX_WAIT		= 60 * HZ,
 	SVR_TCP_SYN_TIMEOUT	= 10,	/* seconds until established */
 	SVR_TCP_RST_TIMEOUT	= 1,
 };
@@ -52,6 +53,30 @@ static const struct rhashtable_params svr_flow_params = {
 };
 
 static u32 svr_session_timeout(const struct svr_session *s);
+
+/* When @s expires if no packet comes: its idle deadline, in jiffies. */
+static unsigned long svr_session_deadline(const struct svr_session *s)
+{
+	return READ_ONCE(s->last_seen) +
+	       (unsigned long)READ_ONCE(s->timeout) * HZ;
+}
+
+/*
+ * A session's deadline is @deadline: make sure the GC walks by then.
+ * Lock-free (softirq and process context): lowers st->gc_next only.
+ */
+static void svr_session_gc_kick(struct svr_sessions *st,
+				unsigned long deadline)
+{
+	unsigned long old = READ_ONCE(st->gc_next), prev;
+
+	while (time_before(deadline, old)) {
+		prev = cmpxchg(&st->gc_next, old, deadline);
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
 
 static u32 svr_session_limit(struct svr_net *sn)
 {
@@ -90,7 +115,7 @@ struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
 	s->created = jiffies;
 	s->last_seen = s->created;
 	if (vec)
-		s->vec->ka_sent = s->created;
+		s->vec->ka_sent = (u32)s->created;
 	s->state = SVR_SS_NEW;
 	s->role = SVR_SESSION_ROLE_LOCAL;
 	return s;
@@ -160,6 +185,7 @@ int svr_session_insert(struct svr_session *s)
 		ret = -EADDRINUSE;	/* the reply tuple is taken */
 	if (ret)
 		goto err_fwd;
+	svr_session_gc_kick(st, svr_session_deadline(s));
 	return 0;
 
 err_fwd:
@@ -194,8 +220,10 @@ int svr_session_insert_stale(struct svr_session *s)
 {
 	int ret = svr_session_hash_flow(s, SVR_DIR_FWD);
 
-	if (!ret)
+	if (!ret) {
 		atomic_inc(&s->sn->sess.count);
+		svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
+	}
 	return ret;
 }
 
@@ -338,13 +366,8 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 		svr_session_tcp(s, dir, th);
 	WRITE_ONCE(s->timeout, svr_session_timeout(s));
 	spin_unlock(&s->lock);
-}
-
-static bool svr_session_expired(const struct svr_session *s,
-				unsigned long now)
-{
-	return time_after(now, READ_ONCE(s->last_seen) +
-			  (unsigned long)READ_ONCE(s->timeout) * HZ);
+	/* A shorter timeout (a TCP FIN or RST): the GC comes earlier. */
+	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 }
 
 struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
@@ -416,6 +439,7 @@ static unsigned int svr_session_retime_one(struct svr_session *s, void *arg)
 	spin_lock_bh(&s->lock);
 	WRITE_ONCE(s->timeout, svr_session_timeout(s));
 	spin_unlock_bh(&s->lock);
+	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 	return 0;
 }
 
@@ -452,9 +476,21 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 	return n;
 }
 
+struct svr_gc_arg {
+	unsigned long now;
+	unsigned long next;	/* the earliest deadline of those left */
+};
+
 static bool svr_session_match_expired(struct svr_session *s, void *arg)
 {
-	return svr_session_expired(s, *(unsigned long *)arg);
+	struct svr_gc_arg *ga = arg;
+	unsigned long deadline = svr_session_deadline(s);
+
+	if (time_after(ga->now, deadline))
+		return true;
+	if (time_before(deadline, ga->next))
+		ga->next = deadline;
+	return false;
 }
 
 /*
@@ -471,9 +507,9 @@ static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
 			 s->role != SVR_SESSION_ROLE_TRANSIT) ||
 	    s->vec->inner_proto != IPPROTO_UDP ||
 	    time_before(now, READ_ONCE(s->last_seen) + ka) ||
-	    time_before(now, READ_ONCE(s->vec->ka_sent) + ka))
+	    time_before32((u32)now, READ_ONCE(s->vec->ka_sent) + (u32)ka))
 		return false;
-	WRITE_ONCE(s->vec->ka_sent, now);
+	WRITE_ONCE(s->vec->ka_sent, (u32)now);
 	svr_vec_ctl_keepalive(s);
 	return false;
 }
@@ -508,16 +544,32 @@ static void svr_session_ka_work(struct work_struct *work)
 	queue_delayed_work(system_wq, &st->ka, SVR_GC_INTERVAL);
 }
 
+/*
+ * Expiry. The work runs every second but walks the table only when a
+ * session may have expired: at the earliest deadline the last walk saw,
+ * or earlier if a session since got an earlier one (a new session, a
+ * shorter timeout: svr_session_gc_kick()), and at least every
+ * SVR_GC_MAX_WAIT. A table of sessions that are busy or have long
+ * timeouts is not walked every second (the cost grew with the table and
+ * slowed the packets of every session), and an idle session still goes
+ * within a second of its deadline.
+ */
 static void svr_session_gc(struct work_struct *work)
 {
 	struct svr_sessions *st = container_of(to_delayed_work(work),
 					       struct svr_sessions, gc);
 	struct svr_net *sn = container_of(st, struct svr_net, sess);
-	unsigned long now = jiffies;
+	struct svr_gc_arg ga = { .now = jiffies };
 
-	if (atomic_read(&st->count))
-		svr_session_flush(sn, SVR_DEL_EXPIRED,
-				  svr_session_match_expired, &now);
+	if (!time_before(ga.now, READ_ONCE(st->gc_next))) {
+		ga.next = ga.now + SVR_GC_MAX_WAIT;
+		/* Kicks during the walk lower it again. */
+		WRITE_ONCE(st->gc_next, ga.next);
+		if (atomic_read(&st->count))
+			svr_session_flush(sn, SVR_DEL_EXPIRED,
+					  svr_session_match_expired, &ga);
+		svr_session_gc_kick(st, ga.next);
+	}
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
 			   SVR_GC_INTERVAL);
 }
@@ -535,6 +587,7 @@ int svr_session_net_init(struct svr_net *sn)
 	int ret;
 
 	atomic_set(&st->count, 0);
+	st->gc_next = jiffies + SVR_GC_MAX_WAIT;
 	ret = rhashtable_init(&st->table, &svr_flow_params);
 	if (ret)
 		return ret;

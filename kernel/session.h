@@ -140,11 +140,11 @@ struct svr_vec {
 	__be32			tcp_seq[SVR_DIR_MAX];
 	__be32			tcp_ack[SVR_DIR_MAX];
 	__be16			tcp_win[SVR_DIR_MAX];
+	u32			ka_sent;	/* jiffies (low 32 bits), */
+						/* the last keepalive */
 	struct svr_peer		*prev;		/* transit: the previous peer */
 	/* References; under RCU on the packet path (failover moves OUT). */
 	struct svr_path_stats	*ps[SVR_PS_MAX];
-	unsigned long		ka_sent;	/* jiffies, last keepalive */
-	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
 };
 
 /*
@@ -181,6 +181,12 @@ struct svr_session {
 struct svr_sessions {
 	struct rhashtable	table;
 	atomic_t		count;
+	/*
+	 * jiffies: the GC walks the table once this has passed, the
+	 * earliest deadline it saw (or was told of), at most
+	 * SVR_GC_MAX_WAIT after its last walk.
+	 */
+	unsigned long		gc_next;
 	struct delayed_work	gc;
 	struct delayed_work	ka;	/* keepalives, while enabled */
 };

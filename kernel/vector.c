@@ -202,13 +202,23 @@ static unsigned int md_off(const struct sk_buff *skb, const struct svr_pkt *q)
 	return q->l4off + l4_hlen(skb, q);
 }
 
+/*
+ * Does the payload start with the metadata cookie? Asked of every packet
+ * between routers: a copy of the header's bytes answers without pulling
+ * a GRO packet's payload into its head; only a yes pulls it (the callers
+ * then read the metadata header in place).
+ */
 static bool payload_has_cookie(struct sk_buff *skb, const struct svr_pkt *q)
 {
 	unsigned int off = md_off(skb, q);
+	u8 buf[SVR_MD_HDR_LEN];
+	const u8 *h;
 
-	return skb->len >= off + SVR_MD_HDR_LEN &&
-	       pskb_may_pull(skb, off + SVR_MD_HDR_LEN) &&
-	       svr_md_has_cookie(skb->data + off, SVR_MD_HDR_LEN);
+	if (skb->len < off + SVR_MD_HDR_LEN)
+		return false;
+	h = skb_header_pointer(skb, off, SVR_MD_HDR_LEN, buf);
+	return h && svr_md_has_cookie(h, SVR_MD_HDR_LEN) &&
+	       pskb_may_pull(skb, off + SVR_MD_HDR_LEN);
 }
 
 static int md_insert(struct sk_buff *skb, const struct svr_pkt *q,
@@ -362,6 +372,35 @@ static int md_emit(struct svr_net *sn, struct sk_buff *skb,
 }
 
 /*
+ * TLV 19: the name of the path forward packets of @s leave on (the one
+ * of s->nh.peer's paths between the addresses of its rewrite; failover
+ * changes both), or its egress device's name when it has none. Looked up
+ * when metadata is built (the first packets), not kept in every session.
+ */
+static const char *vec_path_name(struct svr_net *sn,
+				  const struct svr_session *s)
+{
+	u8 family = s->flow[SVR_DIR_FWD].key.family;
+	unsigned int alen = family == AF_INET ? 4 : 16;
+	const struct svr_path *path;
+	struct net_device *dev;
+
+	if (!s->nh.peer)
+		return "";
+	list_for_each_entry_rcu(path, &s->nh.peer->paths, list) {
+		if (path->family != family ||
+		    memcmp(&path->local, &s->rw.saddr, alen) ||
+		    memcmp(&path->remote, &s->rw.daddr, alen))
+			continue;
+		if (path->name[0])
+			return path->name;
+		dev = svr_vec_path_dev(sn->net, path);
+		return dev ? dev->name : "";
+	}
+	return "";
+}
+
+/*
  * The forward (ingress) or reverse (egress) metadata of @s, at the start
  * of the payload. With @key: its id in TLV 16 (clear header) and, when
  * @seal, the payload TLVs replaced by IV + AES-CBC ciphertext (§16).
@@ -392,7 +431,8 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
 	rc = svr_router_get_rcu(sn);
 	md_bytes(&md.router, rc->name);
-	md_bytes(&md.path, v->path);
+	if (fwd)
+		md_bytes(&md.path, vec_path_name(sn, s));
 	if (key) {
 		md.security_id = key->id;
 		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
@@ -1134,7 +1174,8 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
 			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
 				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
-		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT)) {
+		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT) &&
+			   (v->flags & SVR_VEC_REV_MD)) {
 			/* Its absence acknowledges our reverse metadata. */
 			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
 		}
@@ -1412,8 +1453,6 @@ static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
 	s->nh.type = SVR_NH_PEER;
 	s->nh.peer = peer;
 	svr_vec_ps_set(v, SVR_PS_OUT, path->stats);
-	strscpy(v->path, path->name[0] ? path->name : out->name,
-		sizeof(v->path));
 	v->port_lo = path->port_lo;
 	v->port_hi = path->port_hi;
 	s->rw.saddr = path->local;
@@ -1679,9 +1718,6 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	if ((v->inner_proto == IPPROTO_ICMP ||
 	     v->inner_proto == IPPROTO_ICMPV6) && q.key.proto == IPPROTO_UDP)
 		v->flags |= SVR_VEC_ICMP;
-	if (md.path.len)
-		memcpy(v->path, md.path.ptr, min_t(size_t, md.path.len,
-						   sizeof(v->path) - 1));
 	fw = &s->flow[SVR_DIR_FWD];
 	fw->key = p->key;
 	s->rw.saddr = v->inner_saddr;
