@@ -378,7 +378,7 @@ static int md_emit(struct svr_net *sn, struct sk_buff *skb,
  * when metadata is built (the first packets), not kept in every session.
  */
 static const char *vec_path_name(struct svr_net *sn,
-				  const struct svr_session *s)
+				 const struct svr_session *s)
 {
 	u8 family = s->flow[SVR_DIR_FWD].key.family;
 	unsigned int alen = family == AF_INET ? 4 : 16;
