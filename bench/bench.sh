@@ -220,7 +220,7 @@ svr_keys() { # key add arguments
 mode_svr-local() {
 	svr_load || return 1
 	topo || return 1
-	ip -n "$rB" route add 198.18.1.0/24 via 192.0.2.1
+	routes_plain
 	A router set name rA session-limit 400000 udp-timeout 3600 tcp-timeout 3600 &&
 	A tenant add blue &&
 	A interface add lan tenant blue &&
@@ -403,7 +403,7 @@ sessions_mode() { # MODE
 	local m=$1 s0 u0 v0 n0 n1 s1 u1 v1 i v
 	log "sessions: $m"
 	"mode_$m" >/tmp/bench-mode.log 2>&1 && check_path "$m" ||
-		{ error "$m" "sessions: setup failed"; return 1; }
+		{ sed 's/^/#   /' /tmp/bench-mode.log; error "$m" "sessions: setup failed"; return 1; }
 	idle "$IDLE_SMALL" 20000 || { error "$m" "idle sessions"; return 1; }
 	quiesce
 	for i in $(seq "$REPS"); do
