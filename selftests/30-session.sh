@@ -62,15 +62,18 @@ svrcfg() {
 	R route add internet via gateway 192.0.2.100 dev wan
 }
 
-peer_seen() { # ns cmd... : what the server answered
-	ip netns exec "$1" timeout 15 socat -T 10 - "${@:2}" </dev/null 2>/dev/null
+# peer_seen NS ADDRESS: what the server answered. -t 10: after our EOF,
+# wait for the answer (socat's default 0.5 s is too short on a debug
+# kernel under load); the server's close ends it at once.
+peer_seen() {
+	ip netns exec "$1" timeout 15 socat -t 10 -T 10 - "${@:2}" </dev/null 2>/dev/null
 }
 
 case_config() { svrcfg; }
 
 case_allowed_tcp_udp_icmp() {
 	assert_eq "$(peer_seen "$c1" TCP4:203.0.113.10:80)" 198.18.1.2 "tcp: server sees"
-	assert_eq "$(echo q | ip netns exec "$c1" timeout 15 socat -T 5 - UDP4:203.0.113.10:53)" \
+	assert_eq "$(echo q | udp_ask "$c1" UDP4:203.0.113.10:53)" \
 		198.18.1.2 "udp: server sees"
 	ip netns exec "$c1" ping -c 2 -i 0.2 -W 2 -q 203.0.113.10 >/dev/null ||
 		fail "ping through r"
@@ -125,9 +128,9 @@ case_tenant_precedence() {
 	assert_eq "$(peer_seen "$c2" TCP4:203.0.113.10:80,bind=198.18.2.130)" 198.18.2.130 \
 		"eng.blue reaches web"
 	# c3 is global: dns allows global.
-	assert_eq "$(echo q | ip netns exec "$c3" timeout 15 socat -T 5 - UDP4:203.0.113.10:53)" \
+	assert_eq "$(echo q | udp_ask "$c3" UDP4:203.0.113.10:53)" \
 		198.18.3.2 "global reaches dns"
-	assert_eq "$(echo q | ip netns exec "$c2" timeout 15 socat -T 5 - UDP4:203.0.113.10:53,bind=198.18.2.130)" \
+	assert_eq "$(echo q | udp_ask "$c2" UDP4:203.0.113.10:53,bind=198.18.2.130)" \
 		198.18.2.130 "eng.blue reaches dns"
 	R session show tenant eng.blue
 	R session show tenant eng.blue | grep -q dns || fail "no eng.blue session"

@@ -243,7 +243,7 @@ case_router_own_traffic() {
 	out=$(ip netns exec "$r" $FLOWS tcp $SV4 7001 --sport 0 --mode fin) || fail "tcp from r"
 	echo "$out" | grep -q closed || fail "tcp from r: $out"
 	ip netns exec "$c1" ping -c 2 -i 0.3 -W 2 -q 198.18.1.1 >/dev/null || fail "ping c1 to r"
-	assert_eq "$(ip netns exec "$c1" timeout 15 socat -T 5 - TCP4:198.18.1.1:22 </dev/null)" \
+	assert_eq "$(ip netns exec "$c1" timeout 15 socat -t 10 -T 10 - TCP4:198.18.1.1:22 </dev/null)" \
 		ssh-ok "tcp to r's port 22"
 	untouched_check
 	kill $pid
@@ -254,7 +254,7 @@ case_unmanaged() {
 	wait_listen "$c5" 7000 || fail "no listener on c5"
 	untouched_begin
 	ip netns exec "$c4" ping -c 2 -i 0.3 -W 2 -q 198.18.5.2 >/dev/null || fail "ping c4 to c5"
-	assert_eq "$(ip netns exec "$c4" timeout 15 socat -T 5 - TCP4:198.18.5.2:7000 </dev/null)" \
+	assert_eq "$(ip netns exec "$c4" timeout 15 socat -t 10 -T 10 - TCP4:198.18.5.2:7000 </dev/null)" \
 		198.18.4.2 "c5 sees c4's address"
 	ip netns exec "$c4" ping -c 1 -W 2 -q 198.18.4.1 >/dev/null || fail "ping c4 to r"
 	untouched_check

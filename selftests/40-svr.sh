@@ -29,7 +29,7 @@ case_tcp() {
 
 case_udp() {
 	local out
-	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
+	out=$(echo ping-udp | udp_ask "$cl" UDP4:203.0.113.10:53)
 	echo "$out"
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client"
 }
@@ -47,7 +47,7 @@ case_ipv6() {
 
 case_same_session_both_routers() {
 	local ua ub
-	echo x | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=40000 >/dev/null
+	echo x | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport=40000 >/dev/null
 	A session show service dns
 	B session show service dns
 	ua=$(A -j session show service dns | python3 -c 'import json,sys; print(sorted(s["uuid"] for s in json.load(sys.stdin))[0])')

@@ -72,7 +72,7 @@ case_tcp_through_nat() {
 
 case_udp_through_nat() {
 	local out
-	out=$(echo dgram | ip netns exec "$cl" timeout 30 socat -T 10 - UDP4:203.0.113.10:53)
+	out=$(echo dgram | udp_ask "$cl" UDP4:203.0.113.10:53)
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "server sees the client"
 }
 

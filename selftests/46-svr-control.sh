@@ -43,8 +43,7 @@ idle() { $1 -o session show | awk -v u="$2" '$2 == u { for (i = 1; i < NF; i++) 
 # A UDP session to the dns service from client port $1; prints its UUID.
 udp_session() {
 	local out
-	out=$(echo "ctl-$1" | ip netns exec "$cl" timeout 20 socat -T 5 - \
-		UDP4:203.0.113.10:53,sourceport="$1")
+	out=$(echo "ctl-$1" | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport="$1")
 	[ "$(echo "$out" | head -n1)" = 198.18.1.2 ] || { fail "no UDP answer"; return 1; }
 	sess A dns | awk -v p=" 198.18.1.2:$1 " 'index($0, p) { print $2 }'
 }

@@ -65,7 +65,7 @@ traffic() {
 		fail "tcp data back: expected 'hello', got '$out'"
 		return 1
 	fi
-	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
+	out=$(echo ping-udp | udp_ask "$cl" UDP4:203.0.113.10:53)
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "udp answer" || return 1
 	ip netns exec "$cl" ping -q -c 2 -i 0.3 -W 5 203.0.113.10 >/dev/null || fail "ping"
 }
@@ -151,7 +151,7 @@ case_replay() {
 	local pcap=/tmp/svr-sec-replay.pcap before s0
 	secure aes-cbc-128 sha256-128 time-based 1 $CK128 $HK1
 	capture_start $pcap
-	echo replay-me | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53,sourceport=41234 >/dev/null
+	echo replay-me | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport=41234 >/dev/null
 	capture_stop
 	B session flush
 	sleep 5	# three time slots later
@@ -198,7 +198,7 @@ case_rotation() {
 	B security key add sp1 2 cipher-key hex:$CK128$CK128 hmac-key hex:$HK2
 	sleep 3		# key_delay: both now send with key 2
 	capture_start $pcap
-	echo after-rotation | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53 >/dev/null
+	echo after-rotation | udp_ask "$cl" UDP4:203.0.113.10:53 >/dev/null
 	capture_stop
 	A security key del sp1 1
 	B security key del sp1 1

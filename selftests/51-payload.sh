@@ -58,7 +58,7 @@ tcp_udp() {
 		stats
 		fail "tcp data back: expected '$1-tcp', got '$out'"
 	fi
-	out=$(echo "$1-udp" | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53)
+	out=$(echo "$1-udp" | udp_ask "$cl" UDP4:203.0.113.10:53)
 	assert_eq "$(echo "$out" | sed -n 2p)" "$1-udp" "udp data back"
 }
 

@@ -29,8 +29,7 @@ doc_block() {
 
 udp_ok() { # ns sport: a UDP exchange with the server, answered
 	local out
-	out=$(echo "udp-$2" | ip netns exec "$1" timeout 20 socat -T 5 - \
-		UDP4:203.0.113.10:53,sourceport="$2" 2>/dev/null)
+	out=$(echo "udp-$2" | udp_ask "$1" UDP4:203.0.113.10:53,sourceport="$2" 2>/dev/null)
 	[ "$(echo "$out" | sed -n 2p)" = "udp-$2" ]
 }
 
@@ -265,7 +264,7 @@ case_firewall() {
 	# A loaded machine may lose the first try to timeouts: three tries,
 	# then say where the packets went.
 	for i in 1 2 3; do
-		out=$(ip netns exec "$cl" timeout 60 socat -T 30 - TCP6:[2001:db8:5::10]:80 </dev/null)
+		out=$(ip netns exec "$cl" timeout 60 socat -t 30 -T 30 - TCP6:[2001:db8:5::10]:80 </dev/null)
 		[ -n "$out" ] && break
 		echo "TCP over IPv6: try $i got nothing"
 	done

@@ -30,7 +30,7 @@ echo "a datagram" | ip netns exec "$cl" socat -T 5 - UDP4:203.0.113.10:53
 step "ping (ICMP echo travels as UDP between the routers)"
 ip netns exec "$cl" ping -c 3 -i 0.3 203.0.113.10
 step "IPv6"
-ip netns exec "$cl" socat -T 10 - TCP6:[2001:db8:5::10]:80 </dev/null
+ip netns exec "$cl" socat -t 10 -T 10 - TCP6:[2001:db8:5::10]:80 </dev/null
 
 sleep 1
 kill $cap; wait $cap 2>/dev/null || true

@@ -89,7 +89,7 @@ traffic() { # TCP, UDP and ping from the client through rA and rB
 		out=$( (echo hello; sleep 5) | ip netns exec "$cl" timeout 40 socat -t 10 -T 20 - TCP4:203.0.113.10:80) || true
 	fi
 	assert_eq "$(echo "$out" | sed -n 2p)" hello "tcp echo" || return 1
-	out=$(echo ping-udp | ip netns exec "$cl" timeout 20 socat -T 5 - UDP4:203.0.113.10:53) || true
+	out=$(echo ping-udp | udp_ask "$cl" UDP4:203.0.113.10:53) || true
 	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "udp answer" || return 1
 	ip netns exec "$cl" ping -q -c 2 -i 0.3 -W 5 203.0.113.10 >/dev/null || fail "ping"
 }

@@ -25,11 +25,12 @@ ktap_header() {
 # run_case "description" function [args...]
 run_case() {
 	local desc=$1; shift
-	local out rc
+	local out rc start=$SECONDS
 	_ktap_n=$((_ktap_n + 1))
 	out=$( (set -e; "$@") 2>&1 )
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	echo "# case $_ktap_n took $((SECONDS - start))s"
 	if [ $rc = 0 ]; then
 		_ktap_pass=$((_ktap_pass + 1))
 		echo "ok $_ktap_n $desc"
@@ -146,6 +147,25 @@ veth_link() {
 	fi
 	ip -n "$1" link set "$2" up
 	ip -n "$3" link set "$4" up
+}
+
+# udp_ask NS SOCAT-ADDRESS [SECONDS]: stdin as a datagram from NS; prints
+# the answer. Our side stays open until the answer is in (at most SECONDS,
+# default 10): socat's 0.5 s wait after our EOF is too short for a first
+# packet on a debug kernel under load.
+udp_ask() {
+	local f rc wait=${3:-10}
+	f=$(mktemp)
+	{ cat
+	  for _ in $(seq $((wait * 5))); do
+		[ -s "$f" ] && break
+		sleep 0.2
+	  done; } |
+		ip netns exec "$1" timeout $((wait + 5)) socat -T "$wait" - "$2" >"$f"
+	rc=$?
+	cat "$f"
+	rm -f "$f"
+	return $rc
 }
 
 svr_counter() { # netns name
