@@ -265,7 +265,7 @@ def plot(F, modes, skips, png, title):
     ax.axhline(1.0, color="grey", lw=0.8)
     ax.axhline(0.9, color="grey", lw=0.8, ls=":")
     ax.set_xticks(range(len(modes)))
-    ax.set_xticklabels([LABEL[m].replace(", ", ",\n") for m in modes], fontsize=8)
+    ax.set_xticklabels([LABEL[m].replace(", ", ",\n").replace(" + ", "\n+ ") for m in modes], fontsize=8)
     ax.set_ylabel("ratio to plain forwarding (median, min-max)")
     ax.set_title("throughput and rates")
     ax.legend(fontsize=8)
