@@ -565,9 +565,15 @@ static void svr_session_gc(struct work_struct *work)
 		ga.next = ga.now + SVR_GC_MAX_WAIT;
 		/* Kicks during the walk lower it again. */
 		WRITE_ONCE(st->gc_next, ga.next);
-		if (atomic_read(&st->count))
-			svr_session_flush(sn, SVR_DEL_EXPIRED,
-					  svr_session_match_expired, &ga);
+		/*
+		 * A walk that deleted sessions may have missed some: the
+		 * table shrinks as they go, and a resize moves entries behind
+		 * the walker (svr_session_flush()). Walk again next time.
+		 */
+		if (atomic_read(&st->count) &&
+		    svr_session_flush(sn, SVR_DEL_EXPIRED,
+				      svr_session_match_expired, &ga))
+			ga.next = ga.now;
 		svr_session_gc_kick(st, ga.next);
 	}
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
