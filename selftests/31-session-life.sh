@@ -368,7 +368,7 @@ case_tracepoints() {
 
 T0=$(date +%s)
 tcase() { echo "at $(( $(date +%s) - T0 )) s"; "$@"; }
-ktap_header 18
+ktap_header 17
 run_case "configure the router" tcase case_config
 trace_on
 svrctl -n "$r" -j monitor sessions >"$MON" 2>"$T/monitor.err" &

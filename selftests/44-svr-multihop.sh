@@ -325,7 +325,7 @@ case_payload_e2e() {
 	done
 }
 
-ktap_header 12
+ktap_header 13
 run_case "configure three routers" case_config
 run_case "TCP across two hops: server sees the client" case_tcp
 run_case "UDP across two hops" case_udp

@@ -345,26 +345,19 @@ purge() {
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 setup_ns r1 r2
 
-# case_timed DESC FUNCTION: run_case, then say how long it took (TCG is slow).
-case_timed() {
-	local t0=$(date +%s)
-	run_case "$@"
-	echo "# $2: $(( $(date +%s) - t0 ))s"
-}
-
 ktap_header 13
-case_timed "dpkg -i svr-dkms svrctl (DKMS builds svr.ko)" install_debs
-case_timed "dkms status: svr installed for the running kernel" dkms_status
-case_timed "modprobe svr loads the DKMS module" modprobe_dkms
-case_timed "installed svrctl version" svrctl_version
-case_timed "svrctl save | svrctl -f - round trip" save_roundtrip
-case_timed "systemd-analyze verify svr.service svr@.service" units_verify
-case_timed "svr.service and svr@NETNS apply /etc/svr" units_apply
-case_timed "man -l svrctl.8 without warnings" man_page
-case_timed "bash completion: objects, keywords, configured names" completion
-case_timed "demo from the installed files" demo_installed
-case_timed "Prometheus textfile recipe and timer of observability.md" prometheus_recipe
-case_timed "make install/uninstall DESTDIR PREFIX" make_install
-case_timed "dpkg --purge removes the module and the tool" purge
+run_case "dpkg -i svr-dkms svrctl (DKMS builds svr.ko)" install_debs
+run_case "dkms status: svr installed for the running kernel" dkms_status
+run_case "modprobe svr loads the DKMS module" modprobe_dkms
+run_case "installed svrctl version" svrctl_version
+run_case "svrctl save | svrctl -f - round trip" save_roundtrip
+run_case "systemd-analyze verify svr.service svr@.service" units_verify
+run_case "svr.service and svr@NETNS apply /etc/svr" units_apply
+run_case "man -l svrctl.8 without warnings" man_page
+run_case "bash completion: objects, keywords, configured names" completion
+run_case "demo from the installed files" demo_installed
+run_case "Prometheus textfile recipe and timer of observability.md" prometheus_recipe
+run_case "make install/uninstall DESTDIR PREFIX" make_install
+run_case "dpkg --purge removes the module and the tool" purge
 rm -rf "$TMP"
 ktap_finish

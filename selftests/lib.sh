@@ -18,6 +18,7 @@ _ktap_skip=0
 _ns_list=()
 
 ktap_header() {
+	_ktap_plan=$1
 	echo "TAP version 13"
 	echo "1..$1"
 }
@@ -44,8 +45,13 @@ run_case() {
 }
 
 ktap_finish() {
-	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
-	[ $_ktap_fail = 0 ]
+	local error=0
+	if [ "$_ktap_n" != "${_ktap_plan:-}" ]; then
+		echo "# the plan said ${_ktap_plan:-nothing}, $_ktap_n cases ran"
+		error=1
+	fi
+	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:$error"
+	[ $_ktap_fail = 0 ] && [ $error = 0 ]
 	exit $?
 }
 
