@@ -19,7 +19,7 @@
 #
 # Environment (make bench passes SVR_* through vm-run): SVR_BENCH_QUICK=1,
 # SVR_BENCH_OUT (results file), SVR_BENCH_REPS, SVR_BENCH_MODES (a subset
-# of the modes), SVR_BENCH_SESSION_MODES (of nat and svr; empty: none),
+# of the modes), SVR_BENCH_SESSION_MODES (of nat, svr-local and svr; empty: none),
 # SVR_BENCH_MIX=0 (skip the wire-bytes mix), SVR_BENCH_MIX_N and
 # SVR_BENCH_MIX_BULK (its size), SVR_KO (the module to load).
 source "$(dirname "$0")/../selftests/lib.sh"
@@ -215,6 +215,20 @@ svr_keys() { # key add arguments
 		A peer set rB security sp && B peer set rA security sp
 }
 
+# svr on rA only, to a local next hop (the FIB): sessions without an SVR
+# half, for their memory (sessions only; rB forwards plainly).
+mode_svr-local() {
+	svr_load || return 1
+	topo || return 1
+	routes_plain
+	A router set name rA session-limit 400000 udp-timeout 3600 tcp-timeout 3600 &&
+	A tenant add blue &&
+	A interface add lan tenant blue &&
+	A interface add wan &&
+	A service add all prefix 203.0.113.0/24 allow blue &&
+	A route add all via fib
+}
+
 mode_svr() {
 	svr_common cipher aes-cbc-128 hmac none &&
 		svr_keys cipher-key "hex:$CK"
@@ -362,6 +376,10 @@ run_mode() { # MODE REP
 
 # ---- sessions: memory per session and lookup scaling ----------------------
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+# vmalloc'd memory: large hash tables (svr's session table's buckets once
+# they outgrow kmalloc) are there, not in Slab:.
+vmalloc_kb() { awk '$1 == "VmallocUsed:" { print $2 }' /proc/meminfo; }
+objsize() { awk -v c="$1" '$1 == c { print $4 }' /proc/slabinfo; }
 used_kb() { awk '$1 == "MemTotal:" { t = $2 } $1 == "MemFree:" { f = $2 } END { print t - f }' /proc/meminfo; }
 settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; }
 
@@ -382,29 +400,33 @@ idle() { # COUNT SRCPORT0
 }
 
 sessions_mode() { # MODE
-	local m=$1 s0 u0 n0 n1 s1 u1 i v
+	local m=$1 s0 u0 v0 n0 n1 s1 u1 v1 i v
 	log "sessions: $m"
 	"mode_$m" >/tmp/bench-mode.log 2>&1 && check_path "$m" ||
-		{ error "$m" "sessions: setup failed"; return 1; }
+		{ sed 's/^/#   /' /tmp/bench-mode.log; error "$m" "sessions: setup failed"; return 1; }
 	idle "$IDLE_SMALL" 20000 || { error "$m" "idle sessions"; return 1; }
 	quiesce
 	for i in $(seq "$REPS"); do
 		v=$(iperf 1 "$T_TCP") && record "$m" tcp1_small_table "$i" "$v" bit/s
 	done
 	settle
-	n0=$(nsessions "$m") s0=$(slab_kb) u0=$(used_kb)
+	n0=$(nsessions "$m") s0=$(slab_kb) u0=$(used_kb) v0=$(vmalloc_kb)
 	idle $((IDLE_N - IDLE_SMALL)) 20002 || { error "$m" "idle sessions"; return 1; }
 	sleep 2
 	settle
-	n1=$(nsessions "$m") s1=$(slab_kb) u1=$(used_kb)
+	n1=$(nsessions "$m") s1=$(slab_kb) u1=$(used_kb) v1=$(vmalloc_kb)
 	record "$m" sessions_small "1" "$n0" sessions
 	record "$m" sessions_large "1" "$n1" sessions
 	record "$m" slab_per_session 1 \
 		"$(awk -v a=$s0 -v b=$s1 -v x=$n0 -v y=$n1 'BEGIN { printf "%.1f", (b - a) * 1024 / (y - x) }')" bytes
+	record "$m" vmalloc_per_session 1 \
+		"$(awk -v a=$v0 -v b=$v1 -v x=$n0 -v y=$n1 'BEGIN { printf "%.1f", (b - a) * 1024 / (y - x) }')" bytes
 	record "$m" mem_per_session 1 \
 		"$(awk -v a=$u0 -v b=$u1 -v x=$n0 -v y=$n1 'BEGIN { printf "%.1f", (b - a) * 1024 / (y - x) }')" bytes
-	[ "$m" != nat ] && record "$m" session_objsize 1 \
-		"$(awk '$1 == "svr_session" { print $4 }' /proc/slabinfo)" bytes
+	case $m in
+	svr-local) record "$m" session_objsize 1 "$(objsize svr_session)" bytes ;;
+	svr*) record "$m" session_objsize 1 "$(objsize svr_session_vec)" bytes ;;
+	esac
 	for i in $(seq "$REPS"); do
 		v=$(iperf 1 "$T_TCP") && record "$m" tcp1_large_table "$i" "$v" bit/s
 	done
@@ -422,7 +444,7 @@ for rep in $(seq "$REPS"); do
 		run_mode "$m" "$rep"
 	done
 done
-for m in ${SVR_BENCH_SESSION_MODES-nat svr}; do
+for m in ${SVR_BENCH_SESSION_MODES-nat svr-local svr}; do
 	sessions_mode "$m"
 done
 cleanup_all_ns

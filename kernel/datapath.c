@@ -281,10 +281,12 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 				const struct svr_pkt *p, struct svr_flow *f,
 				struct svr_session *s)
 {
-	const struct svr_rewrite *rw = &f->rw;
+	const struct svr_rewrite *rw;
+	struct svr_rewrite buf;
 
 	if (s->role != SVR_SESSION_ROLE_LOCAL)
 		return svr_vec_forward(sn, skb, p, f, s);
+	rw = svr_flow_rw(f, &buf);
 	if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
@@ -333,47 +335,48 @@ static void svr_reverse_key(struct svr_session *s, const struct net_device *out)
 	memset(rk, 0, sizeof(*rk));
 	rk->family = k->family;
 	rk->proto = k->proto;
-	rk->saddr = fw->rw.flags & SVR_RW_DADDR ? fw->rw.daddr : k->daddr;
-	rk->daddr = fw->rw.flags & SVR_RW_SADDR ? fw->rw.saddr : k->saddr;
-	rk->sport = fw->rw.flags & SVR_RW_DPORT ? fw->rw.dport : k->dport;
-	rk->dport = fw->rw.flags & SVR_RW_SPORT ? fw->rw.sport : k->sport;
+	rk->saddr = s->rw.flags & SVR_RW_DADDR ? s->rw.daddr : k->daddr;
+	rk->daddr = s->rw.flags & SVR_RW_SADDR ? s->rw.saddr : k->saddr;
+	rk->sport = s->rw.flags & SVR_RW_DPORT ? s->rw.dport : k->dport;
+	rk->dport = s->rw.flags & SVR_RW_SPORT ? s->rw.sport : k->sport;
 	if (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6)
 		rk->sport = rk->dport;
 	rk->ifindex = out ? out->ifindex : 0;
 	rk->vlan = out ? svr_dev_vlan(out) : 0;
 }
 
-/* The reverse flow undoes what the forward flow did. */
-static void svr_reverse_rewrite(struct svr_session *s)
+/*
+ * The reverse flow undoes what the forward flow did: its rewrite is not
+ * stored but derived from the forward key and rewrite (svr_flow_rw()).
+ */
+void svr_session_rev_rw(const struct svr_session *s, struct svr_rewrite *rr)
 {
-	const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	struct svr_rewrite *rr = &s->flow[SVR_DIR_REV].rw;
-	const struct svr_tuple *k = &fw->key;
+	const struct svr_tuple *k = &s->flow[SVR_DIR_FWD].key;
+	u8 fl = READ_ONCE(s->rw.flags);
 
-	memset(rr, 0, sizeof(*rr));
-	if (fw->rw.flags & SVR_RW_SADDR) {
+	rr->flags = 0;
+	if (fl & SVR_RW_SADDR) {
 		rr->daddr = k->saddr;
 		rr->flags |= SVR_RW_DADDR;
 	}
-	if (fw->rw.flags & SVR_RW_SPORT) {
+	if (fl & SVR_RW_SPORT) {
 		rr->dport = k->sport;
 		rr->flags |= SVR_RW_DPORT;
 	}
-	if (fw->rw.flags & SVR_RW_DADDR) {
+	if (fl & SVR_RW_DADDR) {
 		rr->saddr = k->daddr;
 		rr->flags |= SVR_RW_SADDR;
 	}
-	if (fw->rw.flags & SVR_RW_DPORT) {
+	if (fl & SVR_RW_DPORT) {
 		rr->sport = k->dport;
 		rr->flags |= SVR_RW_SPORT;
 	}
 }
 
-/* Both keys and rewrites of the reverse flow, from the forward flow. */
+/* The reverse flow's key, from the forward flow. */
 void svr_dp_reverse(struct svr_session *s, const struct net_device *out)
 {
 	svr_reverse_key(s, out);
-	svr_reverse_rewrite(s);
 	if (s->role != SVR_SESSION_ROLE_LOCAL)
 		svr_vec_fix_reverse(s);
 }
@@ -398,11 +401,10 @@ static int svr_local_addr(struct net *net, struct net_device *dev,
 int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
 		   const struct net_device *out, bool nat_port)
 {
-	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	u32 range = 65536 - SVR_NAT_PORT_LO, base;
 	int i, ret;
 
-	if (!nat_port || !(fw->rw.flags & SVR_RW_SPORT)) {
+	if (!nat_port || !(s->rw.flags & SVR_RW_SPORT)) {
 		svr_dp_reverse(s, out);
 		if (s->role == SVR_SESSION_ROLE_EGRESS)
 			svr_vec_replace_moved(sn, s);
@@ -410,7 +412,7 @@ int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
 	}
 	base = get_random_u32_below(range);
 	for (i = 0; i < SVR_NAT_TRIES; i++) {
-		fw->rw.sport = htons(SVR_NAT_PORT_LO + (base + i) % range);
+		s->rw.sport = htons(SVR_NAT_PORT_LO + (base + i) % range);
 		svr_dp_reverse(s, out);
 		ret = svr_session_insert(s);
 		if (ret != -EADDRINUSE)
@@ -475,7 +477,6 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 			    const struct svr_pkt *p, struct svr_first *fp,
 			    struct svr_session *s, struct net_device **outp)
 {
-	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	struct net_device *out = NULL;
 	const struct svr_iface *oif;
 	struct dst_entry *dst;
@@ -486,9 +487,9 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 	case SVR_NH_HOST:
 		/* To the router's own stack: the ingress address, same port. */
 		if (svr_local_addr(sn->net, skb->dev, &p->key, &p->key.saddr,
-				   &fw->rw.daddr))
+				   &s->rw.daddr))
 			return -EADDRNOTAVAIL;
-		fw->rw.flags |= SVR_RW_DADDR;
+		s->rw.flags |= SVR_RW_DADDR;
 		*outp = NULL;
 		return 0;
 	case SVR_NH_GATEWAY:
@@ -509,11 +510,11 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 		const union svr_addr *to = fp->nh.type == SVR_NH_GATEWAY ?
 					   &fp->nh.gw : &p->key.daddr;
 
-		if (svr_local_addr(sn->net, out, &p->key, to, &fw->rw.saddr))
+		if (svr_local_addr(sn->net, out, &p->key, to, &s->rw.saddr))
 			return -EADDRNOTAVAIL;
-		fw->rw.flags |= SVR_RW_SADDR;
+		s->rw.flags |= SVR_RW_SADDR;
 		if (p->ports)
-			fw->rw.flags |= SVR_RW_SPORT;
+			s->rw.flags |= SVR_RW_SPORT;
 	}
 	*outp = out;
 	return 0;
@@ -529,7 +530,7 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 
 	if (svr_session_table_full(sn))
 		return svr_drop(sn, skb, SVR_DROP_TABLE_FULL);
-	s = svr_session_alloc(sn);
+	s = svr_session_alloc(sn, fp->nh.type == SVR_NH_PEER);
 	if (!s)
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	s->flow[SVR_DIR_FWD].key = p->key;
@@ -551,7 +552,7 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 	/* Payload encryption is decided once, flagged by TLV 11. */
 	if (s->role == SVR_SESSION_ROLE_INGRESS &&
 	    svr_vec_payload_policy(fp->svc))
-		s->vec.flags |= SVR_VEC_PAYLOAD;
+		s->vec->flags |= SVR_VEC_PAYLOAD;
 	if (s->role == SVR_SESSION_ROLE_INGRESS)
 		ret = svr_vec_insert(sn, s, out);
 	else
@@ -659,7 +660,10 @@ static unsigned int svr_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 			return svr_vec_icmp_to_peer(sn, skb, p, &inner, l3off,
 						    f);
 		if (f && f->dir == SVR_DIR_REV) {
-			if (svr_nat_icmp_error(skb, p, &inner, &f->rw))
+			struct svr_rewrite rr;
+
+			if (svr_nat_icmp_error(skb, p, &inner,
+					       svr_flow_rw(f, &rr)))
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			svr_stat_inc(sn, SVR_STAT_ICMP_TRANSLATED);
 			svr_untrack(skb);
@@ -710,6 +714,7 @@ unsigned int svr_dp_prerouting(struct svr_net *sn, struct sk_buff *skb,
 unsigned int svr_dp_local_out(struct svr_net *sn, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
+	struct svr_rewrite rr;
 	struct svr_flow *f;
 	struct svr_pkt p;
 
@@ -722,7 +727,8 @@ unsigned int svr_dp_local_out(struct svr_net *sn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	svr_session_seen(svr_flow_session(f), SVR_DIR_REV, skb->len,
 			 svr_tcph(skb, &p));
-	if (svr_nat_apply(skb, &p, &f->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+	if (svr_nat_apply(skb, &p, svr_flow_rw(f, &rr),
+			  SVR_RW_SADDR | SVR_RW_SPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	svr_untrack(skb);
 	return NF_ACCEPT;

@@ -48,7 +48,7 @@ static bool path_still_up(struct svr_peer *peer, const struct svr_rewrite *rw)
  */
 static void svr_tombstone(struct svr_net *sn, const struct svr_tuple *old)
 {
-	struct svr_session *t = svr_session_alloc(sn);
+	struct svr_session *t = svr_session_alloc(sn, false);
 
 	if (!t)
 		return;
@@ -63,20 +63,19 @@ static void svr_tombstone(struct svr_net *sn, const struct svr_tuple *old)
 static int svr_move(struct svr_net *sn, struct svr_session *s,
 		    const struct svr_path *path)
 {
-	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	struct net_device *out = svr_vec_path_dev(sn->net, path);
 	const struct svr_router *rc = svr_router_get_rcu(sn);
 	u32 lo = path->port_lo ? path->port_lo : rc->wayport_lo;
 	u32 hi = path->port_lo ? path->port_hi : rc->wayport_hi;
 	struct svr_tuple old_key = s->flow[SVR_DIR_REV].key;
-	struct svr_rewrite old = fw->rw;
+	struct svr_rewrite old = s->rw;
 	int i, ret = -EADDRINUSE;
 
 	if (!out)
 		return -ENETUNREACH;
 	svr_session_unhash_flow(s, SVR_DIR_REV);
-	fw->rw.saddr = path->local;
-	fw->rw.daddr = path->remote;
+	s->rw.saddr = path->local;
+	s->rw.daddr = path->remote;
 	for (i = 0; i < SVR_MOVE_TRIES && ret == -EADDRINUSE; i++) {
 		u32 a = lo + get_random_u32_below(hi - lo + 1);
 		u32 b = lo + get_random_u32_below(hi - lo + 1);
@@ -85,23 +84,21 @@ static int svr_move(struct svr_net *sn, struct svr_session *s,
 			a = (a & ~1U) < lo ? (a | 1U) + 1 : a & ~1U;
 			b = (b | 1U) > hi ? (b | 1U) - 2 : b | 1U;
 		}
-		fw->rw.sport = htons(a);
-		fw->rw.dport = htons(b);
+		s->rw.sport = htons(a);
+		s->rw.dport = htons(b);
 		svr_dp_reverse(s, out);
 		ret = svr_session_hash_flow(s, SVR_DIR_REV);
 	}
 	if (ret) {
 		/* Back where it was: the old tuple is still ours. */
-		fw->rw = old;
+		s->rw = old;
 		svr_dp_reverse(s, out);
 		svr_session_hash_flow(s, SVR_DIR_REV);
 		return ret;
 	}
 	svr_tombstone(sn, &old_key);
-	svr_vec_ps_set(&s->vec, SVR_PS_OUT, path->stats);
-	strscpy(s->vec.path, path->name[0] ? path->name : out->name,
-		sizeof(s->vec.path));
-	WRITE_ONCE(s->vec.flags, s->vec.flags | SVR_VEC_FWD_MD);
+	svr_vec_ps_set(s->vec, SVR_PS_OUT, path->stats);
+	WRITE_ONCE(s->vec->flags, s->vec->flags | SVR_VEC_FWD_MD);
 	return 0;
 }
 
@@ -119,13 +116,13 @@ void svr_vec_path_check(struct svr_net *sn, struct svr_session *s)
 	const struct svr_path *path;
 	u8 family;
 
-	if (likely(READ_ONCE(s->vec.cfg_gen) == gen) || !s->nh.peer)
+	if (likely(READ_ONCE(s->vec->cfg_gen) == gen) || !s->nh.peer)
 		return;
 	spin_lock(&s->lock);
-	if (s->vec.cfg_gen == gen || s->dead)
+	if (s->vec->cfg_gen == gen || s->dead)
 		goto out;
-	s->vec.cfg_gen = gen;
-	if (path_still_up(s->nh.peer, &s->flow[SVR_DIR_FWD].rw))
+	s->vec->cfg_gen = gen;
+	if (path_still_up(s->nh.peer, &s->rw))
 		goto out;
 	family = s->flow[SVR_DIR_FWD].key.family;
 	path = svr_vec_path_pick(s->nh.peer, family);

@@ -6,8 +6,9 @@
  * table (-300) and before conntrack (-200), so svr marks its sessions
  * untracked before conntrack ever sees half a translation; it also runs
  * before nf_nat's DNAT (-100). LOCAL_OUT translates replies of `via host`
- * sessions, before conntrack too. POSTROUTING (after nf_nat's source NAT)
- * is where SVR adds per-wire-packet bytes, on real segments.
+ * sessions, before conntrack too. Nothing at POSTROUTING: a hook there
+ * would cost every forwarded packet a call for nothing (SVR's per-packet
+ * bytes are added at PREROUTING, vector.c).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -21,7 +22,6 @@
 enum {
 	SVR_PRI_PREROUTING	= NF_IP_PRI_CONNTRACK - 50,
 	SVR_PRI_LOCAL_OUT	= NF_IP_PRI_CONNTRACK - 50,
-	SVR_PRI_POSTROUTING	= NF_IP_PRI_NAT_SRC + 10,
 };
 
 static unsigned int svr_prerouting(void *priv, struct sk_buff *skb,
@@ -37,13 +37,6 @@ static unsigned int svr_local_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	return svr_dp_local_out(svr_pernet(state->net), skb, state);
-}
-
-static unsigned int svr_postrouting(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
-{
-	svr_stat_inc(svr_pernet(state->net), SVR_STAT_PKT_POST);
-	return NF_ACCEPT;
 }
 
 #define SVR_HOOK(fn, family, num, pri)	{		\
@@ -62,10 +55,6 @@ static const struct nf_hook_ops svr_hook_ops[] = {
 		 SVR_PRI_LOCAL_OUT),
 	SVR_HOOK(svr_local_out, NFPROTO_IPV6, NF_INET_LOCAL_OUT,
 		 SVR_PRI_LOCAL_OUT),
-	SVR_HOOK(svr_postrouting, NFPROTO_IPV4, NF_INET_POST_ROUTING,
-		 SVR_PRI_POSTROUTING),
-	SVR_HOOK(svr_postrouting, NFPROTO_IPV6, NF_INET_POST_ROUTING,
-		 SVR_PRI_POSTROUTING),
 };
 
 int svr_hooks_net_init(struct svr_net *sn)

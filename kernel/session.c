@@ -20,7 +20,9 @@
 #include "config.h"
 #include "svr_trace.h"
 
+/* Sessions to a local next hop, and sessions between routers (with vec). */
 static struct kmem_cache *svr_session_cache __read_mostly;
+static struct kmem_cache *svr_session_vec_cache __read_mostly;
 
 const char *const svr_sess_state_names[SVR_SS_MAX] = {
 	[SVR_SS_NEW]		= "new",
@@ -38,6 +40,7 @@ const char *const svr_del_reason_names[SVR_DEL_MAX] = {
 
 enum {
 	SVR_GC_INTERVAL		= HZ,
+	SVR_GC_MAX_WAIT		= 60 * HZ,
 	SVR_TCP_SYN_TIMEOUT	= 10,	/* seconds until established */
 	SVR_TCP_RST_TIMEOUT	= 1,
 };
@@ -50,6 +53,30 @@ static const struct rhashtable_params svr_flow_params = {
 };
 
 static u32 svr_session_timeout(const struct svr_session *s);
+
+/* When @s expires if no packet comes: its idle deadline, in jiffies. */
+static unsigned long svr_session_deadline(const struct svr_session *s)
+{
+	return READ_ONCE(s->last_seen) +
+	       (unsigned long)READ_ONCE(s->timeout) * HZ;
+}
+
+/*
+ * A session's deadline is @deadline: make sure the GC walks by then.
+ * Lock-free (softirq and process context): lowers st->gc_next only.
+ */
+static void svr_session_gc_kick(struct svr_sessions *st,
+				unsigned long deadline)
+{
+	unsigned long old = READ_ONCE(st->gc_next), prev;
+
+	while (time_before(deadline, old)) {
+		prev = cmpxchg(&st->gc_next, old, deadline);
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
 
 static u32 svr_session_limit(struct svr_net *sn)
 {
@@ -66,15 +93,17 @@ struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key
 	return rhashtable_lookup(&sn->sess.table, key, svr_flow_params);
 }
 
-struct svr_session *svr_session_alloc(struct svr_net *sn)
+struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
 {
 	struct svr_session *s;
 	int i;
 
-	s = kmem_cache_zalloc(svr_session_cache, GFP_ATOMIC | __GFP_ACCOUNT);
+	s = kmem_cache_zalloc(vec ? svr_session_vec_cache : svr_session_cache,
+			      GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!s)
 		return NULL;
 	s->sn = sn;
+	s->has_vec = vec;
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->lock);
 	for (i = 0; i < SVR_DIR_MAX; i++)
@@ -85,7 +114,8 @@ struct svr_session *svr_session_alloc(struct svr_net *sn)
 	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;
 	s->created = jiffies;
 	s->last_seen = s->created;
-	s->vec.ka_sent = s->created;
+	if (vec)
+		s->vec->ka_sent = (u32)s->created;
 	s->state = SVR_SS_NEW;
 	s->role = SVR_SESSION_ROLE_LOCAL;
 	return s;
@@ -97,19 +127,20 @@ static void svr_session_release(struct svr_session *s)
 
 	if (s->nh.peer)
 		svr_peer_put(s->nh.peer);
-	if (s->vec.prev)
-		svr_peer_put(s->vec.prev);
-	for (i = 0; i < SVR_PS_MAX; i++) {
-		if (!s->vec.ps[i])
+	for (i = 0; s->has_vec && i < SVR_PS_MAX; i++) {
+		if (!s->vec->ps[i])
 			continue;
-		atomic_dec(&s->vec.ps[i]->sessions);
-		svr_path_stats_put(s->vec.ps[i]);
+		atomic_dec(&s->vec->ps[i]->sessions);
+		svr_path_stats_put(s->vec->ps[i]);
 	}
+	if (s->has_vec && s->vec->prev)
+		svr_peer_put(s->vec->prev);
 	if (s->service)
 		svr_service_put(s->service);
 	if (s->tenant)
 		svr_tenant_put(s->tenant);
-	kmem_cache_free(svr_session_cache, s);
+	kmem_cache_free(s->has_vec ? svr_session_vec_cache : svr_session_cache,
+			s);
 }
 
 static void svr_session_free_rcu(struct rcu_head *rcu)
@@ -154,6 +185,7 @@ int svr_session_insert(struct svr_session *s)
 		ret = -EADDRINUSE;	/* the reply tuple is taken */
 	if (ret)
 		goto err_fwd;
+	svr_session_gc_kick(st, svr_session_deadline(s));
 	return 0;
 
 err_fwd:
@@ -188,8 +220,10 @@ int svr_session_insert_stale(struct svr_session *s)
 {
 	int ret = svr_session_hash_flow(s, SVR_DIR_FWD);
 
-	if (!ret)
+	if (!ret) {
 		atomic_inc(&s->sn->sess.count);
+		svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
+	}
 	return ret;
 }
 
@@ -310,10 +344,10 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 	atomic64_add(len, &f->bytes);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
-	if (th && s->role != SVR_SESSION_ROLE_LOCAL) {
-		WRITE_ONCE(s->vec.tcp_seq[dir], th->seq);
-		WRITE_ONCE(s->vec.tcp_ack[dir], th->ack_seq);
-		WRITE_ONCE(s->vec.tcp_win[dir], th->window);
+	if (th && s->has_vec) {
+		WRITE_ONCE(s->vec->tcp_seq[dir], th->seq);
+		WRITE_ONCE(s->vec->tcp_ack[dir], th->ack_seq);
+		WRITE_ONCE(s->vec->tcp_win[dir], th->window);
 	}
 
 	/* Only state changes take the lock. */
@@ -332,13 +366,8 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 		svr_session_tcp(s, dir, th);
 	WRITE_ONCE(s->timeout, svr_session_timeout(s));
 	spin_unlock(&s->lock);
-}
-
-static bool svr_session_expired(const struct svr_session *s,
-				unsigned long now)
-{
-	return time_after(now, READ_ONCE(s->last_seen) +
-			  (unsigned long)READ_ONCE(s->timeout) * HZ);
+	/* A shorter timeout (a TCP FIN or RST): the GC comes earlier. */
+	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 }
 
 struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
@@ -410,6 +439,7 @@ static unsigned int svr_session_retime_one(struct svr_session *s, void *arg)
 	spin_lock_bh(&s->lock);
 	WRITE_ONCE(s->timeout, svr_session_timeout(s));
 	spin_unlock_bh(&s->lock);
+	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 	return 0;
 }
 
@@ -446,9 +476,21 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 	return n;
 }
 
+struct svr_gc_arg {
+	unsigned long now;
+	unsigned long next;	/* the earliest deadline of those left */
+};
+
 static bool svr_session_match_expired(struct svr_session *s, void *arg)
 {
-	return svr_session_expired(s, *(unsigned long *)arg);
+	struct svr_gc_arg *ga = arg;
+	unsigned long deadline = svr_session_deadline(s);
+
+	if (time_after(ga->now, deadline))
+		return true;
+	if (time_before(deadline, ga->next))
+		ga->next = deadline;
+	return false;
 }
 
 /*
@@ -463,11 +505,11 @@ static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
 
 	if (s->stale || (s->role != SVR_SESSION_ROLE_INGRESS &&
 			 s->role != SVR_SESSION_ROLE_TRANSIT) ||
-	    s->vec.inner_proto != IPPROTO_UDP ||
+	    s->vec->inner_proto != IPPROTO_UDP ||
 	    time_before(now, READ_ONCE(s->last_seen) + ka) ||
-	    time_before(now, READ_ONCE(s->vec.ka_sent) + ka))
+	    time_before32((u32)now, READ_ONCE(s->vec->ka_sent) + (u32)ka))
 		return false;
-	WRITE_ONCE(s->vec.ka_sent, now);
+	WRITE_ONCE(s->vec->ka_sent, (u32)now);
 	svr_vec_ctl_keepalive(s);
 	return false;
 }
@@ -502,16 +544,38 @@ static void svr_session_ka_work(struct work_struct *work)
 	queue_delayed_work(system_wq, &st->ka, SVR_GC_INTERVAL);
 }
 
+/*
+ * Expiry. The work runs every second but walks the table only when a
+ * session may have expired: at the earliest deadline the last walk saw,
+ * or earlier if a session since got an earlier one (a new session, a
+ * shorter timeout: svr_session_gc_kick()), and at least every
+ * SVR_GC_MAX_WAIT. A table of sessions that are busy or have long
+ * timeouts is not walked every second (the cost grew with the table and
+ * slowed the packets of every session), and an idle session still goes
+ * within a second of its deadline.
+ */
 static void svr_session_gc(struct work_struct *work)
 {
 	struct svr_sessions *st = container_of(to_delayed_work(work),
 					       struct svr_sessions, gc);
 	struct svr_net *sn = container_of(st, struct svr_net, sess);
-	unsigned long now = jiffies;
+	struct svr_gc_arg ga = { .now = jiffies };
 
-	if (atomic_read(&st->count))
-		svr_session_flush(sn, SVR_DEL_EXPIRED,
-				  svr_session_match_expired, &now);
+	if (!time_before(ga.now, READ_ONCE(st->gc_next))) {
+		ga.next = ga.now + SVR_GC_MAX_WAIT;
+		/* Kicks during the walk lower it again. */
+		WRITE_ONCE(st->gc_next, ga.next);
+		/*
+		 * A walk that deleted sessions may have missed some: the
+		 * table shrinks as they go, and a resize moves entries behind
+		 * the walker (svr_session_flush()). Walk again next time.
+		 */
+		if (atomic_read(&st->count) &&
+		    svr_session_flush(sn, SVR_DEL_EXPIRED,
+				      svr_session_match_expired, &ga))
+			ga.next = ga.now;
+		svr_session_gc_kick(st, ga.next);
+	}
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
 			   SVR_GC_INTERVAL);
 }
@@ -529,6 +593,7 @@ int svr_session_net_init(struct svr_net *sn)
 	int ret;
 
 	atomic_set(&st->count, 0);
+	st->gc_next = jiffies + SVR_GC_MAX_WAIT;
 	ret = rhashtable_init(&st->table, &svr_flow_params);
 	if (ret)
 		return ret;
@@ -554,11 +619,23 @@ void svr_session_net_exit(struct svr_net *sn)
 int __init svr_session_init(void)
 {
 	svr_session_cache = KMEM_CACHE(svr_session, SLAB_ACCOUNT);
-	return svr_session_cache ? 0 : -ENOMEM;
+	if (!svr_session_cache)
+		return -ENOMEM;
+	svr_session_vec_cache =
+		kmem_cache_create("svr_session_vec",
+				  struct_size_t(struct svr_session, vec, 1),
+				  __alignof__(struct svr_session), SLAB_ACCOUNT,
+				  NULL);
+	if (!svr_session_vec_cache) {
+		kmem_cache_destroy(svr_session_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void svr_session_uninit(void)
 {
+	kmem_cache_destroy(svr_session_vec_cache);
 	kmem_cache_destroy(svr_session_cache);
 }
 

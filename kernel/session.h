@@ -64,10 +64,10 @@ struct svr_sess_nh {
 	struct svr_peer	*peer;		/* SVR_NH_PEER: a reference */
 };
 
+/* 72 bytes: two in every session. */
 struct svr_flow {
 	struct rhash_head	node;
 	struct svr_tuple		key;
-	struct svr_rewrite	rw;
 	u8			dir;
 	atomic64_t		packets;
 	atomic64_t		bytes;
@@ -127,30 +127,35 @@ struct svr_vec {
 	u8			flags;		/* enum svr_vec_flags */
 	u8			inner_family;
 	u8			inner_proto;
+	/* Control messages (§4.6, vector.c). */
+	u8			ctl_skip;	/* BIT(dir): peer told us */
 	u16			port_lo;	/* the path's wayports, 0: */
 	u16			port_hi;	/* the router's, even/odd */
 	u32			cfg_gen;	/* config checked (failover) */
-	union svr_addr		inner_saddr;
-	union svr_addr		inner_daddr;
 	__be16			inner_sport;
 	__be16			inner_dport;
-	char			path[SVR_NAME_MAX];	/* path name (TLV 19) */
-	struct svr_peer		*prev;		/* transit: the previous peer */
-	/* References; under RCU on the packet path (failover moves OUT). */
-	struct svr_path_stats	*ps[SVR_PS_MAX];
-	u64			md_sent;
-	u64			md_rcvd;
-	/* Control messages (§4.6, vector.c). */
-	u8			ctl_skip;	/* BIT(dir): peer told us */
-	unsigned long		ka_sent;	/* jiffies, last keepalive */
+	union svr_addr		inner_saddr;
+	union svr_addr		inner_daddr;
 	/* TCP: the last segment seen each way (a control segment's numbers). */
 	__be32			tcp_seq[SVR_DIR_MAX];
 	__be32			tcp_ack[SVR_DIR_MAX];
 	__be16			tcp_win[SVR_DIR_MAX];
+	u32			ka_sent;	/* jiffies (low 32 bits), */
+						/* the last keepalive */
+	struct svr_peer		*prev;		/* transit: the previous peer */
+	/* References; under RCU on the packet path (failover moves OUT). */
+	struct svr_path_stats	*ps[SVR_PS_MAX];
 };
 
+/*
+ * A session. The SVR half (@vec) follows the object only for sessions
+ * between routers (@has_vec: allocated from their own cache); a session
+ * to a local next hop has none and must never touch s->vec. The reverse
+ * flow's rewrite is not stored: it undoes @rw (svr_flow_rw()).
+ */
 struct svr_session {
 	struct svr_flow		flow[SVR_DIR_MAX];
+	struct svr_rewrite	rw;		/* the forward flow's */
 	struct svr_net		*sn;
 	refcount_t		ref;
 	spinlock_t		lock;		/* state transitions */
@@ -163,18 +168,25 @@ struct svr_session {
 	u8			tcp_fin;	/* BIT(dir): FIN seen */
 	bool			dead;		/* unhashed */
 	bool			stale;		/* a moved session's old tuple */
+	bool			has_vec;	/* @vec follows */
 	u32			timeout;	/* seconds, current state */
 	u32			svc_timeout;	/* seconds, 0: router default */
 	unsigned long		created;	/* jiffies */
 	unsigned long		last_seen;	/* jiffies */
-	struct svr_vec		vec;		/* SVR between routers */
 	struct rcu_head		rcu;
+	struct svr_vec		vec[];		/* SVR between routers */
 };
 
 /* The per-netns table, embedded in struct svr_net. */
 struct svr_sessions {
 	struct rhashtable	table;
 	atomic_t		count;
+	/*
+	 * jiffies: the GC walks the table once this has passed, the
+	 * earliest deadline it saw (or was told of), at most
+	 * SVR_GC_MAX_WAIT after its last walk.
+	 */
+	unsigned long		gc_next;
 	struct delayed_work	gc;
 	struct delayed_work	ka;	/* keepalives, while enabled */
 };
@@ -195,7 +207,23 @@ static inline struct svr_session *svr_flow_session(struct svr_flow *f)
 	return container_of(f, struct svr_session, flow[f->dir]);
 }
 
-struct svr_session *svr_session_alloc(struct svr_net *sn);
+void svr_session_rev_rw(const struct svr_session *s, struct svr_rewrite *rr);
+
+/* What @f's packets become: @buf holds the reverse flow's, derived. */
+static inline const struct svr_rewrite *svr_flow_rw(const struct svr_flow *f,
+						    struct svr_rewrite *buf)
+{
+	const struct svr_session *s =
+		container_of(f, const struct svr_session, flow[f->dir]);
+
+	if (f->dir == SVR_DIR_FWD)
+		return &s->rw;
+	svr_session_rev_rw(s, buf);
+	return buf;
+}
+
+/* @vec: a session between routers (with its SVR half). */
+struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec);
 void svr_session_free_unhashed(struct svr_session *s);
 /*
  * Hash both flows: -EEXIST if the forward key is taken, -EADDRINUSE if the

@@ -47,8 +47,9 @@ static int fill_key(struct sk_buff *msg, int attr, const struct svr_tuple *k)
 /* The forward packet as it leaves: the key with the rewrite applied. */
 static int fill_rewrite(struct sk_buff *msg, const struct svr_flow *f)
 {
-	const struct svr_rewrite *rw = &f->rw;
 	const struct svr_tuple *k = &f->key;
+	struct svr_rewrite buf;
+	const struct svr_rewrite *rw = svr_flow_rw(f, &buf);
 
 	return fill_tuple(msg, SVR_A_SESSION_REWRITE, k->family,
 			  rw->flags & SVR_RW_SADDR ? &rw->saddr : &k->saddr,

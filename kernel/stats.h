@@ -59,7 +59,6 @@
 /* Events and totals that are not drops. */
 #define SVR_EVENTS(FN)							\
 	FN(PKT_PRE,		"pkt_prerouting")			\
-	FN(PKT_POST,		"pkt_postrouting")			\
 	FN(FAST_LANE,		"pkt_fast_lane")			\
 	FN(FIB_LOOKUP,		"fib_lookups")				\
 	FN(SESS_CREATED,	"sessions_created")			\

@@ -202,13 +202,23 @@ static unsigned int md_off(const struct sk_buff *skb, const struct svr_pkt *q)
 	return q->l4off + l4_hlen(skb, q);
 }
 
+/*
+ * Does the payload start with the metadata cookie? Asked of every packet
+ * between routers: a copy of the header's bytes answers without pulling
+ * a GRO packet's payload into its head; only a yes pulls it (the callers
+ * then read the metadata header in place).
+ */
 static bool payload_has_cookie(struct sk_buff *skb, const struct svr_pkt *q)
 {
 	unsigned int off = md_off(skb, q);
+	u8 buf[SVR_MD_HDR_LEN];
+	const u8 *h;
 
-	return skb->len >= off + SVR_MD_HDR_LEN &&
-	       pskb_may_pull(skb, off + SVR_MD_HDR_LEN) &&
-	       svr_md_has_cookie(skb->data + off, SVR_MD_HDR_LEN);
+	if (skb->len < off + SVR_MD_HDR_LEN)
+		return false;
+	h = skb_header_pointer(skb, off, SVR_MD_HDR_LEN, buf);
+	return h && svr_md_has_cookie(h, SVR_MD_HDR_LEN) &&
+	       pskb_may_pull(skb, off + SVR_MD_HDR_LEN);
 }
 
 static int md_insert(struct sk_buff *skb, const struct svr_pkt *q,
@@ -362,6 +372,35 @@ static int md_emit(struct svr_net *sn, struct sk_buff *skb,
 }
 
 /*
+ * TLV 19: the name of the path forward packets of @s leave on (the one
+ * of s->nh.peer's paths between the addresses of its rewrite; failover
+ * changes both), or its egress device's name when it has none. Looked up
+ * when metadata is built (the first packets), not kept in every session.
+ */
+static const char *vec_path_name(struct svr_net *sn,
+				 const struct svr_session *s)
+{
+	u8 family = s->flow[SVR_DIR_FWD].key.family;
+	unsigned int alen = family == AF_INET ? 4 : 16;
+	const struct svr_path *path;
+	struct net_device *dev;
+
+	if (!s->nh.peer)
+		return "";
+	list_for_each_entry_rcu(path, &s->nh.peer->paths, list) {
+		if (path->family != family ||
+		    memcmp(&path->local, &s->rw.saddr, alen) ||
+		    memcmp(&path->remote, &s->rw.daddr, alen))
+			continue;
+		if (path->name[0])
+			return path->name;
+		dev = svr_vec_path_dev(sn->net, path);
+		return dev ? dev->name : "";
+	}
+	return "";
+}
+
+/*
  * The forward (ingress) or reverse (egress) metadata of @s, at the start
  * of the payload. With @key: its id in TLV 16 (clear header) and, when
  * @seal, the payload TLVs replaced by IV + AES-CBC ciphertext (§16).
@@ -370,7 +409,7 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 			   const struct svr_pkt *q, struct svr_session *s,
 			   bool fwd, const struct svr_key *key, bool seal)
 {
-	const struct svr_vec *v = &s->vec;
+	const struct svr_vec *v = s->vec;
 	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
 	struct svr_md_builder b;
 	const struct svr_router *rc;
@@ -392,7 +431,8 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
 	rc = svr_router_get_rcu(sn);
 	md_bytes(&md.router, rc->name);
-	md_bytes(&md.path, v->path);
+	if (fwd)
+		md_bytes(&md.path, vec_path_name(sn, s));
 	if (key) {
 		md.security_id = key->id;
 		md.present |= BIT_ULL(SVR_TLV_SECURITY_ID);
@@ -442,7 +482,7 @@ static struct svr_peer *vec_peer(const struct svr_session *s,
 	bool fwd = dir == SVR_DIR_FWD;
 
 	if (s->role == SVR_SESSION_ROLE_TRANSIT && fwd == from)
-		return s->vec.prev;
+		return s->vec->prev;
 	return s->nh.peer;
 }
 
@@ -489,7 +529,7 @@ void svr_vec_ps_set(struct svr_vec *v, enum svr_vec_ps i,
 static struct svr_path_stats *vec_ps(const struct svr_session *s,
 				     enum svr_dir dir, bool to)
 {
-	return READ_ONCE(s->vec.ps[(dir == SVR_DIR_FWD) == to ?
+	return READ_ONCE(s->vec->ps[(dir == SVR_DIR_FWD) == to ?
 				   SVR_PS_OUT : SVR_PS_IN]);
 }
 
@@ -818,7 +858,7 @@ static void ctl_tcp_hdr(struct tcphdr *th, const struct svr_session *s,
 			enum svr_dir out)
 {
 	enum svr_dir back = out == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
-	const struct svr_vec *v = &s->vec;
+	const struct svr_vec *v = s->vec;
 
 	th->doff = sizeof(*th) / 4;
 	th->ack = 1;
@@ -1000,7 +1040,7 @@ static void vec_ctl_peers(struct svr_session *s, u8 code, enum svr_stat stat)
 	rcu_read_lock();
 	for (d = 0; d < SVR_DIR_MAX; d++) {
 		if (!vec_from_peer(s, d) || !vec_peer(s, d, true) ||
-		    (READ_ONCE(s->vec.ctl_skip) & BIT(d)))
+		    (READ_ONCE(s->vec->ctl_skip) & BIT(d)))
 			continue;
 		if (code == SVR_CTRL_KEEPALIVE && d == SVR_DIR_FWD)
 			continue;	/* towards the next hop only */
@@ -1051,7 +1091,7 @@ static unsigned int vec_ctl_rcv(struct svr_net *sn, struct sk_buff *skb,
 	case SVR_CTRL_DELETE_SESSION:
 		svr_stat_inc(sn, SVR_STAT_CTL_RCVD_DELETE);
 		spin_lock(&s->lock);
-		s->vec.ctl_skip |= BIT(f->dir);
+		s->vec->ctl_skip |= BIT(f->dir);
 		spin_unlock(&s->lock);
 		svr_session_delete(s, SVR_DEL_PEER);
 		break;
@@ -1084,8 +1124,9 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 {
 	bool to_peer = vec_to_peer(s, f->dir);
 	bool fwd = f->dir == SVR_DIR_FWD;
-	struct svr_vec *v = &s->vec;
-	const struct svr_rewrite *rw = &f->rw;
+	struct svr_vec *v = s->vec;
+	struct svr_rewrite rwbuf;
+	const struct svr_rewrite *rw = svr_flow_rw(f, &rwbuf);
 	bool full = from_done, add_md = false;
 	enum svr_drop_reason why;
 	struct svr_security *sec;
@@ -1125,7 +1166,6 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 				return svr_drop(sn, skb, SVR_DROP_NOMEM);
 			full = true;
 			if (md.hdr.hl + md.hdr.pl > SVR_MD_HDR_LEN) {
-				v->md_rcvd++;
 				vec_count_md(s, f->dir, false);
 				svr_stat_inc(sn, SVR_STAT_MD_RCVD);
 			}
@@ -1134,7 +1174,8 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			     svr_md_has(&md, SVR_TLV_REV_CTX4) ||
 			     svr_md_has(&md, SVR_TLV_REV_CTX6)))
 				WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_FWD_MD);
-		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT)) {
+		} else if (fwd && (v->flags & SVR_VEC_REV_MD_SENT) &&
+			   (v->flags & SVR_VEC_REV_MD)) {
 			/* Its absence acknowledges our reverse metadata. */
 			WRITE_ONCE(v->flags, v->flags & ~SVR_VEC_REV_MD);
 		}
@@ -1221,7 +1262,6 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 			 */
 			if (q.key.family == AF_INET)
 				ip_hdr(skb)->frag_off &= ~htons(IP_DF);
-			v->md_sent++;
 			vec_count_md(s, f->dir, true);
 			svr_stat_inc(sn, fwd ? SVR_STAT_MD_SENT_FWD :
 				     SVR_STAT_MD_SENT_REV);
@@ -1275,7 +1315,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 static bool vec_per_packet(struct sk_buff *skb, const struct svr_pkt *p,
 			   struct svr_session *s, enum svr_dir dir)
 {
-	u8 flags = READ_ONCE(s->vec.flags);
+	u8 flags = READ_ONCE(s->vec->flags);
 	bool to_peer = vec_to_peer(s, dir);
 
 	if ((flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) ||
@@ -1399,9 +1439,8 @@ struct net_device *svr_vec_path_dev(struct net *net,
 static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
 			 struct svr_peer *peer, struct net_device **outp)
 {
-	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	const struct svr_path *path = svr_vec_path_pick(peer, family);
-	struct svr_vec *v = &s->vec;
+	struct svr_vec *v = s->vec;
 	struct net_device *out;
 
 	if (!path)
@@ -1414,13 +1453,11 @@ static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
 	s->nh.type = SVR_NH_PEER;
 	s->nh.peer = peer;
 	svr_vec_ps_set(v, SVR_PS_OUT, path->stats);
-	strscpy(v->path, path->name[0] ? path->name : out->name,
-		sizeof(v->path));
 	v->port_lo = path->port_lo;
 	v->port_hi = path->port_hi;
-	fw->rw.saddr = path->local;
-	fw->rw.daddr = path->remote;
-	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	s->rw.saddr = path->local;
+	s->rw.daddr = path->remote;
+	s->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
 	*outp = out;
 	return 0;
 }
@@ -1430,7 +1467,7 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 			  struct svr_session *s, struct svr_peer *peer,
 			  struct net_device **outp)
 {
-	struct svr_vec *v = &s->vec;
+	struct svr_vec *v = s->vec;
 	int ret;
 
 	ret = vec_hop_setup(sn, p->key.family, s, peer, outp);
@@ -1461,14 +1498,14 @@ void svr_vec_fix_reverse(struct svr_session *s)
 	if (s->role == SVR_SESSION_ROLE_TRANSIT)
 		return;	/* outer tuples on both sides, as they are */
 	if (s->role == SVR_SESSION_ROLE_INGRESS) {
-		rk->proto = s->vec.flags & SVR_VEC_ICMP ? IPPROTO_UDP :
-			    s->vec.inner_proto;
-		rk->sport = s->flow[SVR_DIR_FWD].rw.dport;
+		rk->proto = s->vec->flags & SVR_VEC_ICMP ? IPPROTO_UDP :
+			    s->vec->inner_proto;
+		rk->sport = s->rw.dport;
 	} else {
-		rk->proto = s->vec.inner_proto;
-		if (s->vec.flags & SVR_VEC_ICMP) {
-			rk->sport = s->vec.inner_sport;
-			rk->dport = s->vec.inner_sport;
+		rk->proto = s->vec->inner_proto;
+		if (s->vec->flags & SVR_VEC_ICMP) {
+			rk->sport = s->vec->inner_sport;
+			rk->dport = s->vec->inner_sport;
 		}
 	}
 }
@@ -1481,8 +1518,7 @@ void svr_vec_fix_reverse(struct svr_session *s)
 int svr_vec_insert(struct svr_net *sn, struct svr_session *s,
 		   const struct net_device *out)
 {
-	struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	struct svr_vec *v = &s->vec;
+	struct svr_vec *v = s->vec;
 	bool parity = !v->port_lo;
 	u32 lo = v->port_lo, hi = v->port_hi, range;
 	int i, ret;
@@ -1502,8 +1538,8 @@ int svr_vec_insert(struct svr_net *sn, struct svr_session *s,
 			a = (a & ~1U) < lo ? (a | 1U) + 1 : a & ~1U;
 			b = (b | 1U) > hi ? (b | 1U) - 2 : b | 1U;
 		}
-		fw->rw.sport = htons(a);
-		fw->rw.dport = htons(b);
+		s->rw.sport = htons(a);
+		s->rw.dport = htons(b);
 		svr_dp_reverse(s, out);
 		ret = svr_session_insert(s);
 		if (ret != -EADDRINUSE)
@@ -1575,7 +1611,7 @@ static unsigned int svr_vec_transit_first(struct svr_net *sn,
 					  struct svr_session *s,
 					  struct svr_first *fp)
 {
-	struct svr_vec *v = &s->vec;
+	struct svr_vec *v = s->vec;
 	enum svr_drop_reason why;
 	struct net_device *out;
 	int ret;
@@ -1671,28 +1707,24 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 		return svr_drop(sn, skb, why);
 	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
 
-	s = svr_session_alloc(sn);
+	s = svr_session_alloc(sn, true);
 	if (!s)
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	s->role = SVR_SESSION_ROLE_EGRESS;
 	memcpy(s->uuid, md.uuid, sizeof(s->uuid));
-	v = &s->vec;
+	v = s->vec;
 	v->flags = SVR_VEC_REV_MD;
-	v->md_rcvd = 1;
 	svr_vec_inner_from_md(v, &md);
 	if ((v->inner_proto == IPPROTO_ICMP ||
 	     v->inner_proto == IPPROTO_ICMPV6) && q.key.proto == IPPROTO_UDP)
 		v->flags |= SVR_VEC_ICMP;
-	if (md.path.len)
-		memcpy(v->path, md.path.ptr, min_t(size_t, md.path.len,
-						   sizeof(v->path) - 1));
 	fw = &s->flow[SVR_DIR_FWD];
 	fw->key = p->key;
-	fw->rw.saddr = v->inner_saddr;
-	fw->rw.daddr = v->inner_daddr;
-	fw->rw.sport = v->inner_sport;
-	fw->rw.dport = v->inner_dport;
-	fw->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	s->rw.saddr = v->inner_saddr;
+	s->rw.daddr = v->inner_daddr;
+	s->rw.sport = v->inner_sport;
+	s->rw.dport = v->inner_dport;
+	s->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
 	if (!svr_peer_get(peer))
 		goto gone;
 	s->nh.peer = peer;
@@ -1734,7 +1766,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (v->inner_family != q.key.family || q.key.proto != v->inner_proto)
 		goto malformed;
-	if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_DADDR | SVR_RW_DPORT))
+	if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_DADDR | SVR_RW_DPORT))
 		goto nomem;
 	q.key.daddr = v->inner_daddr;
 	q.key.dport = v->inner_dport;
@@ -1757,8 +1789,8 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	s->service = fp.svc;
 	s->svc_timeout = fp.svc->timeout;
 	/* Source NAT on the way to the server gives the session a port. */
-	ret = svr_insert_nat(sn, s, out, memcmp(&fw->rw.saddr, &v->inner_saddr,
-						sizeof(fw->rw.saddr)));
+	ret = svr_insert_nat(sn, s, out, memcmp(&s->rw.saddr, &v->inner_saddr,
+						sizeof(s->rw.saddr)));
 	if (ret) {
 		why = ret == -ENOSPC ? SVR_DROP_TABLE_FULL :
 		      SVR_DROP_NAT_EXHAUSTED;
@@ -1772,7 +1804,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 			 (const struct tcphdr *)(skb->data + q.l4off) : NULL);
 
 	if (s->nh.type == SVR_NH_GATEWAY) {
-		if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_SADDR | SVR_RW_SPORT))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		finish_full(skb, &q);
 		svr_untrack(skb);
@@ -1780,7 +1812,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (svr_route_input(skb, &q))
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
-	if (svr_nat_apply(skb, &q, &fw->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+	if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_SADDR | SVR_RW_SPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	finish_full(skb, &q);
 	svr_untrack(skb);
@@ -1817,12 +1849,12 @@ bool svr_vec_flow_from_peer(struct svr_flow *f)
 static unsigned int vec_overhead(const struct svr_session *s, enum svr_dir dir)
 {
 	struct svr_security *sec = vec_sec(s, dir, false);
-	unsigned int n = s->vec.flags & SVR_VEC_ICMP ? SVR_UDP_HLEN : 0;
+	unsigned int n = s->vec->flags & SVR_VEC_ICMP ? SVR_UDP_HLEN : 0;
 
 	if (sec)
 		n += svr_hmac_len(READ_ONCE(sec->hmac));
 	/* The sealed payload (the worst case: a whole pad block). */
-	if (s->vec.flags & SVR_VEC_PAYLOAD)
+	if (s->vec->flags & SVR_VEC_PAYLOAD)
 		n += SVR_PAYLOAD_GROWTH_MAX;
 	return n;
 }
