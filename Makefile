@@ -53,13 +53,13 @@ DEBUG_TEST_TIMEOUT ?= 1200
 # The subset CI runs on the debug kernel, so that every file of kernel/
 # runs (Documentation/debug-kernel.md says which test covers which):
 # module life, netns, the netlink model under fuzz, the session datapath,
-# SVR between routers with failover, and security. `make check-debug
+# SVR between routers with failover and BFD, and security. `make check-debug
 # SVR_DEBUG_TESTS="..."` runs any list; the whole suite under KASAN+TCG
 # takes far longer than CI can give it.
 SVR_DEBUG_TESTS ?= selftests/00-module.sh selftests/01-netns.sh \
 	selftests/11-nlfuzz.sh selftests/30-session.sh \
 	selftests/43-svr-failover.sh selftests/44-svr-multihop.sh \
-	selftests/51-payload.sh
+	selftests/48-svr-bfd.sh selftests/51-payload.sh
 check-debug: setup svrctl
 	@scripts/debug-kernel
 	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --exclude='*.mod.c' \
