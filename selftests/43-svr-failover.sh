@@ -14,11 +14,7 @@ trap cleanup_all_ns EXIT
 
 topo_two_routers
 topo_two_routers_config >/dev/null
-ip link add wan2 netns "$rA" type veth peer name wan2 netns "$rB"
-ip -n "$rA" addr add 198.51.100.1/24 dev wan2
-ip -n "$rB" addr add 198.51.100.2/24 dev wan2
-ip -n "$rA" link set wan2 up
-ip -n "$rB" link set wan2 up
+veth_link "$rA" wan2 "$rB" wan2 198.51.100.1/24 198.51.100.2/24
 
 case_second_path() {
 	A interface add wan2
