@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 
-MODES = ["plain", "nat", "wg", "ipsec", "svr", "svr-hmac", "svr-enc"]
+MODES = ["plain", "nat", "wg", "ipsec", "svr-base", "svr", "svr-hmac", "svr-enc"]
 # Modes measured for sessions only (memory, lookup scaling).
 SESSION_MODES = ["nat", "svr-local", "svr"]
 LABEL = {
@@ -27,6 +27,7 @@ LABEL = {
     "nat": "conntrack + masquerade",
     "wg": "WireGuard",
     "ipsec": "IPsec ESP (AES-GCM)",
+    "svr-base": "svr, HMAC off, base build (SVR_BENCH_BASE_KO)",
     "svr": "svr, HMAC off",
     "svr-hmac": "svr, HMAC sha256-128",
     "svr-enc": "svr, payload encryption",
