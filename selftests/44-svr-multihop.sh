@@ -102,20 +102,14 @@ case_ipv6() {
 
 # the uuid of rA's dns session from source port 40000
 uuid_a() {
-	A -j session show service dns | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["forward"]["sport"] == 40000:
-        print(s["uuid"])'
+	A -j session show service dns |
+		jq -r '.[] | select(.forward.sport == 40000) | .uuid'
 }
 
 # the role of session $2 on router $1
 role_of() {
-	"$1" -j session show service dns | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["uuid"] == sys.argv[1]:
-        print(s["role"])' "$2"
+	"$1" -j session show service dns |
+		jq -r --arg u "$2" '.[] | select(.uuid == $u) | .role'
 }
 
 case_roles() {
@@ -133,13 +127,10 @@ case_roles() {
 
 # metadata frames of a decoded capture: "<ctx> <router> <uuid>" per line
 md_frames() {
-	svrctl decode -j "$1" | python3 -c '
-import json, sys
-for f in json.load(sys.stdin):
-    m = f.get("svr") or {}
-    if m.get("result") == "metadata":
-        ctx = "fwd" if "fwd-ctx" in m else "rev" if "rev-ctx" in m else "?"
-        print(ctx, m.get("router"), m.get("uuid"), f["src"], f["dst"])'
+	svrctl decode -j "$1" | jq -r '.[] | (.svr // {}) as $m |
+		select($m.result == "metadata") |
+		[if $m | has("fwd-ctx") then "fwd" elif $m | has("rev-ctx") then "rev" else "?" end,
+		 $m.router, $m.uuid, .src, .dst] | map(tostring) | join(" ")'
 }
 
 case_wire() {
@@ -176,10 +167,8 @@ case_wire() {
 		[ "$n" -le 4 ] || fail "$n metadata frames in $f" || return 1
 	done
 	for c in $ca $cb; do
-		n=$(svrctl decode -j $c | python3 -c '
-import json, sys
-print(sum(1 for f in json.load(sys.stdin)
-          if (f.get("svr") or {}).get("result") != "metadata"))')
+		n=$(svrctl decode -j $c |
+			jq '[.[] | select((.svr // {}).result != "metadata")] | length')
 		assert_ge "$n" 6 "frames without metadata in $c" || return 1
 	done
 }
@@ -202,14 +191,8 @@ case_bulk_tcp() {
 	assert_eq "$sum_out" "$sum_in" "3 MB echoed intact across two hops"
 }
 
-# counter $3 of rT's path to peer $1 with local waypoint $2 (JSON peer show)
-pathc() {
-	T -j peer show "$1" | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)[0]["paths"]:
-    if p["local"] == sys.argv[1]:
-        print(p[sys.argv[2]])' "$2" "$3"
-}
+# counter $3 of rT's path to peer $1 with local waypoint $2
+pathc() { path_get "$rT" "$2" "$3" "$1"; }
 
 case_path_counters() {
 	local tx rx mds mdr

@@ -24,16 +24,6 @@ topo_two_routers_config >/dev/null
 veth_link "$rA" wan2 "$rB" wan2 198.51.100.1/24 198.51.100.2/24
 svr_modprobe nf_tables >/dev/null 2>&1
 
-# path_get NETNS LOCAL MEMBER: a member of a path in `svrctl -j peer show`.
-path_get() {
-	svrctl -n "$1" -j peer show | python3 -c '
-import json, sys
-for peer in json.load(sys.stdin):
-    for p in peer["paths"]:
-        if p["local"] == sys.argv[1]:
-            print(p[sys.argv[2]])' "$2" "$3"
-}
-
 path_is() { [ "$(path_get "$1" "$2" bfd_state)" = "$3" ]; }
 
 # The wan link between rA and rB drops every packet, both ways (or not).

@@ -178,6 +178,15 @@ svr_counter() { # netns name
 	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/svr/stats
 }
 
+# path_get NETNS LOCAL MEMBER [PEER]: MEMBER (bfd_state, tx_packets, ...)
+# of the path whose local waypoint is LOCAL in NETNS's `svrctl -j peer
+# show [PEER]`. jq, not python: a python start costs seconds on the debug
+# kernel, and this runs in busywait loops.
+path_get() {
+	svrctl -n "$1" -j peer show ${4:+"$4"} |
+		jq -r --arg l "$2" --arg m "$3" '.[].paths[] | select(.local == $l) | .[$m]'
+}
+
 # Run a command in a netns, echoing it as a diagnostic.
 nsx() {
 	local ns=$1; shift
