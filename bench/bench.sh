@@ -21,7 +21,8 @@
 # SVR_BENCH_OUT (results file), SVR_BENCH_REPS, SVR_BENCH_MODES (a subset
 # of the modes), SVR_BENCH_SESSION_MODES (of nat, svr-local and svr; empty: none),
 # SVR_BENCH_MIX=0 (skip the wire-bytes mix), SVR_BENCH_MIX_N and
-# SVR_BENCH_MIX_BULK (its size), SVR_KO (the module to load),
+# SVR_BENCH_MIX_BULK (its size), SVR_BENCH_WL (of the workloads tcp, udp
+# and rr, those to run: default all), SVR_KO (the module to load),
 # SVR_BENCH_BASE_KO (another build of svr.ko: mode svr-base is mode svr
 # with it, for a before/after in one run).
 source "$(dirname "$0")/../selftests/lib.sh"
@@ -41,6 +42,7 @@ else
 	IDLE_N=100000 IDLE_SMALL=1000
 fi
 MODES=${SVR_BENCH_MODES-"plain nat wg ipsec svr svr-hmac svr-enc"}
+WL=${SVR_BENCH_WL:-tcp udp rr}
 SV=203.0.113.10
 CK=00112233445566778899aabbccddeeff
 HK=4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b
@@ -373,9 +375,9 @@ run_mode() { # MODE REP
 		return 1
 	fi
 	quiesce
-	wl_tcp "$1" "$2" || error "$1" "tcp"
-	wl_udp "$1" "$2" || error "$1" "udp"
-	wl_rr "$1" "$2" || error "$1" "setup rate"
+	case " $WL " in *" tcp "*) wl_tcp "$1" "$2" || error "$1" "tcp" ;; esac
+	case " $WL " in *" udp "*) wl_udp "$1" "$2" || error "$1" "udp" ;; esac
+	case " $WL " in *" rr "*) wl_rr "$1" "$2" || error "$1" "setup rate" ;; esac
 	# Byte counts do not vary between runs: the mix runs once.
 	[ "$2" = 1 ] && [ "${SVR_BENCH_MIX:-1}" = 1 ] &&
 		{ wl_mix "$1" "$2" || error "$1" "mix"; }
