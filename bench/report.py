@@ -303,6 +303,9 @@ def main():
     if BEGIN in doc and END in doc:
         doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
                      lambda _: f"{BEGIN}\n{text}\n{END}", doc, flags=re.S)
+    elif doc.strip():
+        # Never replace a document that lacks the markers with the tables.
+        sys.exit(f"report: {a.md} has no {BEGIN} ... {END}")
     else:
         doc = text + "\n"
     with open(a.md, "w") as f:
