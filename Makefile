@@ -58,8 +58,8 @@ DEBUG_TEST_TIMEOUT ?= 1200
 # takes far longer than CI can give it.
 SVR_DEBUG_TESTS ?= selftests/00-module.sh selftests/01-netns.sh \
 	selftests/11-nlfuzz.sh selftests/30-session.sh \
-	selftests/43-svr-failover.sh selftests/44-svr-multihop.sh \
-	selftests/48-svr-bfd.sh selftests/51-payload.sh
+	selftests/44-svr-multihop.sh selftests/48-svr-bfd.sh \
+	selftests/51-payload.sh
 check-debug: setup svrctl
 	@scripts/debug-kernel
 	@mkdir -p $(DEBUG_BUILD) && rsync -a --delete --exclude='*.mod.c' \

@@ -206,30 +206,34 @@ case_mismatch() {
 	B service set dns security pp
 }
 
-# hostile KIND COUNTER SPORT: one first packet built by secpkt.py.
-hostile() {
-	local before s0
-	before=$(svr_counter "$rB" "$2")
-	s0=$(svr_counter "$rB" sessions_created)
-	ip netns exec "$rA" python3 "$SEC" send "$1" --key-id 1 --cipher-key $CK128 \
-		--hmac-key $HK1 --hmac sha256-128 --mode regular "${PKARGS[@]}" --sport "$3"
-	busywait 5000 sh -c "[ \$(ip netns exec $rB awk '\$1 == \"$2\" { print \$2 }' /proc/net/svr/stats) -gt $before ]" ||
-		fail "$1: $2 did not move"
-	assert_eq "$(svr_counter "$rB" sessions_created)" "$s0" "$1: sessions created on rB"
-	echo "$1: $2 $before -> $(svr_counter "$rB" "$2")"
-}
+# The first packets secpkt.py builds for case_hostile, from ports 42100,
+# 42101, ... in this order, and the counter on rB each must move: a valid
+# one (a session), then four spoiled ones (a drop each, no session).
+HOSTILE=(payload-valid:sessions_created
+	payload-not-blocks:drop_payload_malformed
+	payload-bad-padding:drop_payload_decrypt
+	payload-unknown-key:drop_payload_unknown_key
+	payload-no-tlv11:drop_payload_mismatch)
 
 case_hostile() {
-	local s0
-	s0=$(svr_counter "$rB" sessions_created)
-	ip netns exec "$rA" python3 "$SEC" send payload-valid --key-id 1 --cipher-key $CK128 \
-		--hmac-key $HK1 --hmac sha256-128 --mode regular "${PKARGS[@]}" --sport 42100
-	busywait 5000 sh -c "[ \$(ip netns exec $rB awk '\$1 == \"sessions_created\" { print \$2 }' /proc/net/svr/stats) -gt $s0 ]" ||
-		fail "a valid sealed first packet from secpkt.py was not accepted"
-	hostile payload-not-blocks drop_payload_malformed 42101
-	hostile payload-bad-padding drop_payload_decrypt 42102
-	hostile payload-unknown-key drop_payload_unknown_key 42103
-	hostile payload-no-tlv11 drop_payload_mismatch 42104
+	local h kinds=() before=() i=0 s0
+	for h in "${HOSTILE[@]}"; do
+		kinds+=("${h%%:*}")
+		before+=("$(svr_counter "$rB" "${h#*:}")")
+	done
+	s0=${before[0]}
+	# One Python start sends them all (it takes seconds on the debug kernel).
+	ip netns exec "$rA" python3 "$SEC" send "$(IFS=,; echo "${kinds[*]}")" \
+		--key-id 1 --cipher-key $CK128 --hmac-key $HK1 --hmac sha256-128 \
+		--mode regular "${PKARGS[@]}" --sport 42100
+	for h in "${HOSTILE[@]}"; do
+		busywait 5000 sh -c "[ \$(ip netns exec $rB awk '\$1 == \"${h#*:}\" { print \$2 }' /proc/net/svr/stats) -gt ${before[i]} ]" ||
+			fail "${h%%:*}: ${h#*:} did not move"
+		echo "${h%%:*}: ${h#*:} ${before[i]} -> $(svr_counter "$rB" "${h#*:}")"
+		i=$((i + 1))
+	done
+	assert_eq "$(svr_counter "$rB" sessions_created)" $((s0 + 1)) \
+		"sessions created on rB: the valid packet's only"
 	tcp_udp SVRMARK-after-hostile
 }
 

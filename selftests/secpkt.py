@@ -9,12 +9,14 @@
       cipher, a payload section of IV + whole AES-CBC blocks that decrypts
       to TLVs filling it exactly (PKCS#7). Prints a summary and the names
       found in the decrypted metadata; exits 1 on any mismatch.
-  secpkt.py send KIND KEYARGS --sport N [--dport N]
+  secpkt.py send KIND[,KIND...] KEYARGS --sport N [--dport N]
       Send one forward-metadata first packet (UDP 198.18.1.2 -> 203.0.113.10
       port 53, tenant blue, service dns, router rA) from 192.0.2.1 to the
       waypoint 192.0.2.2, built and protected here, then spoiled as KIND
       says (valid, bad-hmac, unknown-key, stale-slot, truncated, hl-lies,
       pl-lies, not-blocks, bad-padding, tlv-fill, no-key-id, wrong-key).
+      With a list, one packet per KIND, from ports N, N + 1, ... in turn
+      (one Python start for all: it takes seconds on the debug kernel).
   secpkt.py send KIND KEYARGS --sport N --first-fragment
       The same packet, but only the first IPv4 fragment of it (MF set, 64
       bytes of UDP), sent on --dev to --dst-mac from an AF_PACKET socket
@@ -365,13 +367,17 @@ def main():
         with open(args.out, "wb") as f:
             f.write(build(args, args.arg))
         return 0
-    if args.cmd == "send" and args.first_fragment:
-        send_first_fragment(build(args, args.arg), "192.0.2.1", args.sport,
-                            "192.0.2.2", args.dport, args.dev, args.dst_mac)
-        return 0
     if args.cmd == "send":
-        send_udp(build(args, args.arg), "192.0.2.1", args.sport, "192.0.2.2",
-                 args.dport)
+        for i, kind in enumerate(args.arg.split(",")):
+            one = argparse.Namespace(**vars(args))
+            one.sport = args.sport + i
+            if args.first_fragment:
+                send_first_fragment(build(one, kind), "192.0.2.1", one.sport,
+                                    "192.0.2.2", args.dport, args.dev,
+                                    args.dst_mac)
+            else:
+                send_udp(build(one, kind), "192.0.2.1", one.sport,
+                         "192.0.2.2", args.dport)
         return 0
     if args.cmd == "replay":
         for ts, proto, src, sp, dst, dp, pl in pcap_packets(args.arg):
