@@ -21,7 +21,10 @@
 # SVR_BENCH_OUT (results file), SVR_BENCH_REPS, SVR_BENCH_MODES (a subset
 # of the modes), SVR_BENCH_SESSION_MODES (of nat, svr-local and svr; empty: none),
 # SVR_BENCH_MIX=0 (skip the wire-bytes mix), SVR_BENCH_MIX_N and
-# SVR_BENCH_MIX_BULK (its size), SVR_KO (the module to load).
+# SVR_BENCH_MIX_BULK (its size), SVR_BENCH_WL (of the workloads tcp, udp
+# and rr, those to run: default all), SVR_KO (the module to load),
+# SVR_BENCH_BASE_KO (another build of svr.ko: mode svr-base is mode svr
+# with it, for a before/after in one run).
 source "$(dirname "$0")/../selftests/lib.sh"
 
 QUICK=${SVR_BENCH_QUICK:-0}
@@ -39,6 +42,7 @@ else
 	IDLE_N=100000 IDLE_SMALL=1000
 fi
 MODES=${SVR_BENCH_MODES-"plain nat wg ipsec svr svr-hmac svr-enc"}
+WL=${SVR_BENCH_WL:-tcp udp rr}
 SV=203.0.113.10
 CK=00112233445566778899aabbccddeeff
 HK=4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b4b
@@ -47,7 +51,7 @@ errors=0
 
 trap 'cleanup_all_ns' EXIT
 mkdir -p "$(dirname "$OUT")"
-: >"$OUT"
+[ "${SVR_BENCH_LIB:-0}" = 1 ] || : >"$OUT"
 
 log() { echo "# $(date +%T) $*"; }
 
@@ -192,6 +196,8 @@ mode_ipsec() {
 }
 
 svr_common() { # security policy arguments
+	# The module the mode asks for (svr-base: another build).
+	svr_unload
 	svr_load || return 1
 	topo || return 1
 	local r
@@ -232,6 +238,11 @@ mode_svr-local() {
 mode_svr() {
 	svr_common cipher aes-cbc-128 hmac none &&
 		svr_keys cipher-key "hex:$CK"
+}
+
+mode_svr-base() {
+	[ -r "${SVR_BENCH_BASE_KO:-}" ] || { echo "no SVR_BENCH_BASE_KO" >&2; return 1; }
+	SVR_KO=$SVR_BENCH_BASE_KO mode_svr
 }
 
 mode_svr-hmac() {
@@ -364,9 +375,9 @@ run_mode() { # MODE REP
 		return 1
 	fi
 	quiesce
-	wl_tcp "$1" "$2" || error "$1" "tcp"
-	wl_udp "$1" "$2" || error "$1" "udp"
-	wl_rr "$1" "$2" || error "$1" "setup rate"
+	case " $WL " in *" tcp "*) wl_tcp "$1" "$2" || error "$1" "tcp" ;; esac
+	case " $WL " in *" udp "*) wl_udp "$1" "$2" || error "$1" "udp" ;; esac
+	case " $WL " in *" rr "*) wl_rr "$1" "$2" || error "$1" "setup rate" ;; esac
 	# Byte counts do not vary between runs: the mix runs once.
 	[ "$2" = 1 ] && [ "${SVR_BENCH_MIX:-1}" = 1 ] &&
 		{ wl_mix "$1" "$2" || error "$1" "mix"; }
@@ -433,6 +444,8 @@ sessions_mode() { # MODE
 }
 
 # ---- main -------------------------------------------------------------------
+# SVR_BENCH_LIB=1: the functions only (bench/profile.sh).
+[ "${SVR_BENCH_LIB:-0}" = 1 ] && return 0
 [ -x "$LOAD" ] || { echo "bench: $LOAD missing (make -C bench)" >&2; exit 1; }
 for t in iperf3 wg jq nft ethtool; do
 	command -v $t >/dev/null || { echo "bench: $t missing (scripts/setup)" >&2; exit 1; }

@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 
-MODES = ["plain", "nat", "wg", "ipsec", "svr", "svr-hmac", "svr-enc"]
+MODES = ["plain", "nat", "wg", "ipsec", "svr-base", "svr", "svr-hmac", "svr-enc"]
 # Modes measured for sessions only (memory, lookup scaling).
 SESSION_MODES = ["nat", "svr-local", "svr"]
 LABEL = {
@@ -27,6 +27,7 @@ LABEL = {
     "nat": "conntrack + masquerade",
     "wg": "WireGuard",
     "ipsec": "IPsec ESP (AES-GCM)",
+    "svr-base": "svr, HMAC off, base build (SVR_BENCH_BASE_KO)",
     "svr": "svr, HMAC off",
     "svr-hmac": "svr, HMAC sha256-128",
     "svr-enc": "svr, payload encryption",
@@ -302,6 +303,9 @@ def main():
     if BEGIN in doc and END in doc:
         doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
                      lambda _: f"{BEGIN}\n{text}\n{END}", doc, flags=re.S)
+    elif doc.strip():
+        # Never replace a document that lacks the markers with the tables.
+        sys.exit(f"report: {a.md} has no {BEGIN} ... {END}")
     else:
         doc = text + "\n"
     with open(a.md, "w") as f:

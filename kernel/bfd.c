@@ -173,30 +173,10 @@ static struct sk_buff *bfd_alloc(struct svr_net *sn, const struct svr_bfd_ent *e
 	struct sk_buff *skb;
 	struct udphdr *uh;
 
-	if (e->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = daddr->ip,
-			.saddr = e->local.ip,
-			.flowi4_proto = IPPROTO_UDP,
-		};
-		struct rtable *rt = ip_route_output_key(sn->net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		dst = &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = daddr->ip6,
-			.saddr = e->local.ip6,
-			.flowi6_proto = IPPROTO_UDP,
-		};
-
-		dst = ip6_route_output(sn->net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-	}
+	dst = svr_route_output(sn->net, e->family, daddr, &e->local,
+			       IPPROTO_UDP, 0, 0);
+	if (IS_ERR(dst))
+		return NULL;
 	skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
 	if (!skb) {
 		dst_release(dst);

@@ -165,37 +165,110 @@ int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p)
 	}
 }
 
+/*
+ * Can the route @f's packets took last time be used for this one? IPv4
+ * only (an IPv6 route is checked against a cookie the flow has no room
+ * for), and only without policy routing rules, which may choose by more
+ * than the flow's tuple (mark, TOS, uid).
+ */
+static bool svr_flow_dst_ok(struct net *net, const struct svr_pkt *p)
+{
+	return p->key.family == AF_INET && !net->ipv4.fib_has_custom_rules;
+}
+
+/*
+ * Route a packet of flow @f's session: the route the flow's previous
+ * packets took while dst_check() says it is valid (any FIB or device
+ * change ages every IPv4 route: a changed route is followed by the next
+ * packet), else a lookup (svr_route_input()) whose result is kept for
+ * the next one. 0 or -errno, as svr_route_input().
+ */
+int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
+		   struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	struct dst_entry *dst, *old;
+	bool cache;
+	int ret;
+
+	if (skb_dst(skb))
+		return 0;
+	cache = svr_flow_dst_ok(dev_net(skb->dev), p);
+	if (cache) {
+		dst = rcu_dereference(s->dst[f->dir]);
+		if (dst && dst_check(dst, 0)) {
+			skb_dst_set_noref(skb, dst);
+			return 0;
+		}
+	}
+	ret = svr_route_input(skb, p);
+	if (ret || !cache)
+		return ret;
+	dst = skb_dst(skb);
+	if (dst->obsolete != DST_OBSOLETE_FORCE_CHK || !dst_hold_safe(dst))
+		return 0;
+	old = unrcu_pointer(xchg(&s->dst[f->dir], RCU_INITIALIZER(dst)));
+	/* Freed after a grace period: a packet that set it noref is safe. */
+	dst_release(old);
+	return 0;
+}
+
+/**
+ * svr_route_output - an output route, IPv4 or IPv6
+ * @net: the netns
+ * @family: AF_INET or AF_INET6
+ * @daddr: the destination
+ * @saddr: the source, or NULL for the route's
+ * @proto: the L4 protocol, or 0
+ * @oif: the output device, 0 for any
+ * @flags: FLOWI_FLAG_* (FLOWI_FLAG_KNOWN_NH: @daddr is the next hop)
+ *
+ * Return: a dst the caller holds a reference on, or an ERR_PTR().
+ */
+struct dst_entry *svr_route_output(struct net *net, u8 family,
+				   const union svr_addr *daddr,
+				   const union svr_addr *saddr, u8 proto,
+				   int oif, u8 flags)
+{
+	struct flowi6 fl6 = {
+		.flowi6_oif	= oif,
+		.flowi6_proto	= proto,
+		.flowi6_flags	= flags,
+	};
+	struct dst_entry *dst;
+	int err;
+
+	if (family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr		= daddr->ip,
+			.saddr		= saddr ? saddr->ip : 0,
+			.flowi4_oif	= oif,
+			.flowi4_proto	= proto,
+			.flowi4_scope	= RT_SCOPE_UNIVERSE,
+			.flowi4_flags	= flags,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	fl6.daddr = daddr->ip6;
+	if (saddr)
+		fl6.saddr = saddr->ip6;
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (!dst->error)
+		return dst;
+	err = dst->error;
+	dst_release(dst);
+	return ERR_PTR(err);
+}
+
 /* A known-next-hop output route to @nh's gateway. */
 static struct dst_entry *svr_route_gateway(struct net *net,
 					   const struct svr_tuple *k,
 					   const struct svr_sess_nh *nh)
 {
-	if (k->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr		= nh->gw.ip,
-			.flowi4_oif	= nh->oif,
-			.flowi4_scope	= RT_SCOPE_UNIVERSE,
-			.flowi4_flags	= FLOWI_FLAG_KNOWN_NH,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr		= nh->gw.ip6,
-			.flowi6_oif	= nh->oif,
-			.flowi6_flags	= FLOWI_FLAG_KNOWN_NH,
-		};
-		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-
-		if (dst->error) {
-			int err = dst->error;
-
-			dst_release(dst);
-			return ERR_PTR(err);
-		}
-		return dst;
-	}
+	return svr_route_output(net, k->family, &nh->gw, NULL, 0, nh->oif,
+				FLOWI_FLAG_KNOWN_NH);
 }
 
 /*
@@ -217,25 +290,14 @@ bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
 	if (p->icmp_error || skb_dst(skb))
 		return true;
 	/* icmp_send() wants a route on the packet: the one back. */
-	if (p->key.family == AF_INET) {
-		struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr };
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return true;
-		skb_dst_set(skb, &rt->dst);
+	dst = svr_route_output(net, p->key.family, &p->key.saddr, NULL, 0, 0, 0);
+	if (IS_ERR(dst))
+		return true;
+	skb_dst_set(skb, dst);
+	if (p->key.family == AF_INET)
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-	} else {
-		struct flowi6 fl6 = { .daddr = ipv6_hdr(skb)->saddr };
-
-		dst = ip6_route_output(net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return true;
-		}
-		skb_dst_set(skb, dst);
+	else
 		icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
-	}
 	svr_stat_inc(sn, SVR_STAT_ICMP_SENT);
 	return true;
 }
@@ -296,7 +358,7 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 		return svr_xmit_gateway(sn, skb, p, &s->nh);
 	}
 	if (rw->flags & (SVR_RW_SADDR | SVR_RW_SPORT)) {
-		if (svr_route_input(skb, p))
+		if (svr_flow_route(skb, p, f))
 			return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
 		if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
@@ -548,7 +610,6 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 	if (!svr_service_get(fp->svc))
 		goto gone;
 	s->service = fp->svc;
-	s->svc_timeout = fp->svc->timeout;
 	/* Payload encryption is decided once, flagged by TLV 11. */
 	if (s->role == SVR_SESSION_ROLE_INGRESS &&
 	    svr_vec_payload_policy(fp->svc))

@@ -97,6 +97,8 @@ static int svr_move(struct svr_net *sn, struct svr_session *s,
 		return ret;
 	}
 	svr_tombstone(sn, &old_key);
+	/* The routes it kept went to the old waypoint. */
+	svr_session_dst_reset(s);
 	svr_vec_ps_set(s->vec, SVR_PS_OUT, path->stats);
 	WRITE_ONCE(s->vec->flags, s->vec->flags | SVR_VEC_FWD_MD);
 	return 0;

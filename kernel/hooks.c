@@ -9,6 +9,11 @@
  * sessions, before conntrack too. Nothing at POSTROUTING: a hook there
  * would cost every forwarded packet a call for nothing (SVR's per-packet
  * bytes are added at PREROUTING, vector.c).
+ *
+ * The hooks and defragmentation are registered in a netns when svr gets
+ * its first interface there (svr_hooks_enable(), from `interface add`),
+ * not when the module loads: a netns svr does not manage (a container, a
+ * client or server of the selftests) pays nothing per packet.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -57,9 +62,13 @@ static const struct nf_hook_ops svr_hook_ops[] = {
 		 SVR_PRI_LOCAL_OUT),
 };
 
-int svr_hooks_net_init(struct svr_net *sn)
+/* cfg_lock held (process context). */
+int svr_hooks_enable(struct svr_net *sn)
 {
 	int ret;
+
+	if (sn->hooks_on)
+		return 0;
 
 	/* Sessions are keyed by ports: reassemble fragments first. */
 	ret = nf_defrag_ipv4_enable(sn->net);

@@ -35,13 +35,9 @@ static int __net_init svr_net_init(struct net *net)
 	ret = svr_session_net_init(sn);
 	if (ret)
 		goto err_proc;
-	ret = svr_hooks_net_init(sn);
-	if (ret)
-		goto err_sessions;
+	/* The hooks come with the first interface (svr_hooks_enable()). */
 	return 0;
 
-err_sessions:
-	svr_session_net_exit(sn);
 err_proc:
 	svr_proc_net_exit(sn);
 err_config:

@@ -1189,6 +1189,11 @@ static int svr_nl_iface_new_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = svr_nl_iface_opts(sn, info, ifc, &changed);
 	if (ret)
 		goto err;
+	ret = svr_hooks_enable(sn);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "cannot register svr's netfilter hooks");
+		goto err;
+	}
 	ret = svr_iface_link(sn, ifc);
 	if (ret)
 		goto err;

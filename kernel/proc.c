@@ -34,7 +34,6 @@ static void show_tuple(struct seq_file *seq, const char *what,
 static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 {
 	struct svr_net *sn = svr_pernet(seq_file_single_net(seq));
-	unsigned long now = jiffies;
 	struct rhashtable_iter iter;
 	struct svr_session *s;
 
@@ -57,8 +56,8 @@ static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 			   atomic64_read(&fw->packets),
 			   atomic64_read(&rv->packets),
 			   atomic64_read(&fw->bytes), atomic64_read(&rv->bytes),
-			   (now - s->created) / HZ,
-			   (now - READ_ONCE(s->last_seen)) / HZ,
+			   (unsigned long)(svr_now_sec() - s->created),
+			   (unsigned long)svr_session_idle(s) / HZ,
 			   READ_ONCE(s->timeout));
 	}
 	rhashtable_walk_stop(&iter);

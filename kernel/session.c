@@ -14,6 +14,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
+#include <net/dst.h>
 
 #include "svr.h"
 #include "session.h"
@@ -57,7 +58,7 @@ static u32 svr_session_timeout(const struct svr_session *s);
 /* When @s expires if no packet comes: its idle deadline, in jiffies. */
 static unsigned long svr_session_deadline(const struct svr_session *s)
 {
-	return READ_ONCE(s->last_seen) +
+	return jiffies - svr_session_idle(s) +
 	       (unsigned long)READ_ONCE(s->timeout) * HZ;
 }
 
@@ -112,10 +113,10 @@ struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
 	/* An RFC 4122 version 4 UUID. */
 	s->uuid[6] = (s->uuid[6] & 0x0f) | 0x40;
 	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;
-	s->created = jiffies;
-	s->last_seen = s->created;
+	s->created = svr_now_sec();
+	s->last_seen = (u32)jiffies;
 	if (vec)
-		s->vec->ka_sent = (u32)s->created;
+		s->vec->ka_sent = s->last_seen;
 	s->state = SVR_SS_NEW;
 	s->role = SVR_SESSION_ROLE_LOCAL;
 	return s;
@@ -139,8 +140,19 @@ static void svr_session_release(struct svr_session *s)
 		svr_service_put(s->service);
 	if (s->tenant)
 		svr_tenant_put(s->tenant);
+	for (i = 0; i < SVR_DIR_MAX; i++)
+		dst_release(rcu_dereference_protected(s->dst[i], true));
 	kmem_cache_free(s->has_vec ? svr_session_vec_cache : svr_session_cache,
 			s);
+}
+
+/* Forget the routes @s's flows kept (svr_flow_route()): the next packet looks. */
+void svr_session_dst_reset(struct svr_session *s)
+{
+	int i;
+
+	for (i = 0; i < SVR_DIR_MAX; i++)
+		dst_release(unrcu_pointer(xchg(&s->dst[i], NULL)));
 }
 
 static void svr_session_free_rcu(struct rcu_head *rcu)
@@ -297,8 +309,8 @@ static u32 svr_session_timeout(const struct svr_session *s)
 		t = rc->timeout_tcp_close;
 	else if (proto == IPPROTO_TCP && s->state != SVR_SS_ESTABLISHED)
 		t = SVR_TCP_SYN_TIMEOUT;
-	else if (s->svc_timeout)
-		t = s->svc_timeout;
+	else if (s->service && READ_ONCE(s->service->timeout))
+		t = READ_ONCE(s->service->timeout);
 	else if (proto == IPPROTO_TCP)
 		t = rc->timeout_tcp_est;
 	else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
@@ -337,7 +349,7 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 		      unsigned int len, const struct tcphdr *th)
 {
 	struct svr_flow *f = &s->flow[dir];
-	unsigned long now = jiffies;
+	u32 now = (u32)jiffies;
 	u8 old = READ_ONCE(s->state);
 
 	atomic64_inc(&f->packets);
@@ -506,7 +518,7 @@ static bool svr_session_match_keepalive(struct svr_session *s, void *arg)
 	if (s->stale || (s->role != SVR_SESSION_ROLE_INGRESS &&
 			 s->role != SVR_SESSION_ROLE_TRANSIT) ||
 	    s->vec->inner_proto != IPPROTO_UDP ||
-	    time_before(now, READ_ONCE(s->last_seen) + ka) ||
+	    svr_session_idle(s) < ka ||
 	    time_before32((u32)now, READ_ONCE(s->vec->ka_sent) + (u32)ka))
 		return false;
 	WRITE_ONCE(s->vec->ka_sent, (u32)now);

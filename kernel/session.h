@@ -8,6 +8,8 @@
 #define _SVR_SESSION_H
 
 #include <linux/in6.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/rhashtable.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
@@ -165,14 +167,20 @@ struct svr_session {
 	struct svr_sess_nh	nh;
 	u8			state;		/* enum svr_sess_state */
 	u8			role;		/* enum svr_session_role (uapi) */
-	u8			tcp_fin;	/* BIT(dir): FIN seen */
 	bool			dead;		/* unhashed */
-	bool			stale;		/* a moved session's old tuple */
-	bool			has_vec;	/* @vec follows */
+	/* One byte: @tcp_fin changes under s->lock, the others never once hashed. */
+	u8			tcp_fin:2;	/* BIT(dir): FIN seen */
+	u8			stale:1;	/* a moved session's old tuple */
+	u8			has_vec:1;	/* @vec follows */
 	u32			timeout;	/* seconds, current state */
-	u32			svc_timeout;	/* seconds, 0: router default */
-	unsigned long		created;	/* jiffies */
-	unsigned long		last_seen;	/* jiffies */
+	u32			created;	/* seconds: svr_now_sec() */
+	u32			last_seen;	/* jiffies, low 32 bits */
+	/*
+	 * The input route each flow's packets took (IPv4): reused while
+	 * dst_check() says it is valid (svr_flow_route()), released with
+	 * the session.
+	 */
+	struct dst_entry __rcu	*dst[SVR_DIR_MAX];
 	struct rcu_head		rcu;
 	struct svr_vec		vec[];		/* SVR between routers */
 };
@@ -225,6 +233,7 @@ static inline const struct svr_rewrite *svr_flow_rw(const struct svr_flow *f,
 /* @vec: a session between routers (with its SVR half). */
 struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec);
 void svr_session_free_unhashed(struct svr_session *s);
+void svr_session_dst_reset(struct svr_session *s);
 /*
  * Hash both flows: -EEXIST if the forward key is taken, -EADDRINUSE if the
  * reverse key is, -ENOSPC if the table is full.
@@ -237,6 +246,18 @@ int svr_session_hash_flow(struct svr_session *s, enum svr_dir dir);
 int svr_session_insert_stale(struct svr_session *s);
 bool svr_session_get(struct svr_session *s);
 void svr_session_put(struct svr_session *s);
+
+/* A coarse clock for session ages: seconds since boot, 32 bits. */
+static inline u32 svr_now_sec(void)
+{
+	return (u32)div_u64(get_jiffies_64(), HZ);
+}
+
+/* Jiffies since @s last saw a packet (last_seen holds the low 32 bits). */
+static inline u32 svr_session_idle(const struct svr_session *s)
+{
+	return (u32)jiffies - READ_ONCE(s->last_seen);
+}
 
 /* Per-packet bookkeeping: counters, idle timer, TCP state. */
 void svr_session_seen(struct svr_session *s, enum svr_dir dir,

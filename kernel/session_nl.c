@@ -100,7 +100,6 @@ static int svr_nl_fill_session(struct sk_buff *msg, struct svr_session *s,
 {
 	const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 	const struct svr_flow *rv = &s->flow[SVR_DIR_REV];
-	unsigned long now = jiffies;
 	void *hdr;
 
 	hdr = genlmsg_put(msg, portid, seq, &svr_genl_family, flags, cmd);
@@ -124,9 +123,8 @@ static int svr_nl_fill_session(struct sk_buff *msg, struct svr_session *s,
 			      atomic64_read(&rv->packets), SVR_A_SESSION_PAD) ||
 	    nla_put_u64_64bit(msg, SVR_A_SESSION_BYTES_REV,
 			      atomic64_read(&rv->bytes), SVR_A_SESSION_PAD) ||
-	    nla_put_u32(msg, SVR_A_SESSION_AGE, (now - s->created) / HZ) ||
-	    nla_put_u32(msg, SVR_A_SESSION_IDLE,
-			(now - READ_ONCE(s->last_seen)) / HZ) ||
+	    nla_put_u32(msg, SVR_A_SESSION_AGE, svr_now_sec() - s->created) ||
+	    nla_put_u32(msg, SVR_A_SESSION_IDLE, svr_session_idle(s) / HZ) ||
 	    nla_put_u32(msg, SVR_A_SESSION_TIMEOUT, READ_ONCE(s->timeout))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;

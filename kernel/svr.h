@@ -32,7 +32,7 @@ struct svr_net {
 	struct svr_config		*cfg;
 	struct svr_pcpu_stats __percpu	*stats;
 	struct proc_dir_entry		*proc_dir;
-	bool				hooks_on;
+	bool				hooks_on;	/* cfg_lock */
 	struct svr_sessions		sess;
 	/* Token bucket for the ICMP errors svr sends (svr_icmp_allow). */
 	spinlock_t			icmp_lock;
@@ -56,7 +56,7 @@ static inline struct svr_net *svr_pernet(const struct net *net)
 	return net_generic(net, svr_net_id);
 }
 
-int svr_hooks_net_init(struct svr_net *sn);
+int svr_hooks_enable(struct svr_net *sn);
 void svr_hooks_net_exit(struct svr_net *sn);
 
 int svr_proc_net_init(struct svr_net *sn);

@@ -890,30 +890,10 @@ static struct sk_buff *ctl_alloc(struct svr_net *sn, struct svr_session *s,
 
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
 		return NULL;
-	if (v4) {
-		struct flowi4 fl4 = {
-			.daddr = k->saddr.ip,
-			.saddr = k->daddr.ip,
-			.flowi4_proto = k->proto,
-		};
-		struct rtable *rt = ip_route_output_key(sn->net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		dst = &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = k->saddr.ip6,
-			.saddr = k->daddr.ip6,
-			.flowi6_proto = k->proto,
-		};
-
-		dst = ip6_route_output(sn->net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-	}
+	dst = svr_route_output(sn->net, k->family, &k->saddr, &k->daddr,
+			       k->proto, 0, 0);
+	if (IS_ERR(dst))
+		return NULL;
 	skb = alloc_skb(LL_MAX_HEADER + SVR_MD_BUF + 2 * SVR_MD_IV_LEN +
 			l3 + l4 + SVR_HMAC_MAX_LEN, GFP_ATOMIC);
 	if (!skb) {
@@ -1002,7 +982,7 @@ static int vec_ctl_send(struct svr_net *sn, struct svr_session *s,
 	memcpy(md.uuid, s->uuid, sizeof(md.uuid));
 	md_bytes(&md.router, svr_router_get_rcu(sn)->name);
 	if (code != SVR_CTRL_DELETE_SESSION) {
-		idle = (jiffies - READ_ONCE(s->last_seen)) / HZ;
+		idle = svr_session_idle(s) / HZ;
 		left = READ_ONCE(s->timeout);
 		left = left > idle ? left - idle : 0;
 	}
@@ -1296,7 +1276,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		svr_untrack(skb);
 		return svr_xmit_gateway(sn, skb, &q, &s->nh);
 	}
-	if (svr_route_input(skb, &q))
+	if (svr_flow_route(skb, &q, f))
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
 	if (svr_nat_apply(skb, &q, rw, SVR_RW_SADDR | SVR_RW_SPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
@@ -1401,31 +1381,13 @@ const struct svr_path *svr_vec_path_pick(struct svr_peer *peer, u8 family)
 struct net_device *svr_vec_path_dev(struct net *net,
 				       const struct svr_path *path)
 {
-	struct net_device *dev = NULL;
+	struct net_device *dev;
 	struct dst_entry *dst;
 
-	if (path->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = path->remote.ip,
-			.saddr = path->local.ip,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return NULL;
-		dst = &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = path->remote.ip6,
-			.saddr = path->local.ip6,
-		};
-
-		dst = ip6_route_output(net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-	}
+	dst = svr_route_output(net, path->family, &path->remote, &path->local,
+			       0, 0, 0);
+	if (IS_ERR(dst))
+		return NULL;
 	dev = dst->dev;
 	dst_release(dst);
 	return dev;
@@ -1636,7 +1598,6 @@ static unsigned int svr_vec_transit_first(struct svr_net *sn,
 	if (!svr_service_get(fp->svc))
 		goto drop;
 	s->service = fp->svc;
-	s->svc_timeout = fp->svc->timeout;
 	ret = svr_vec_insert(sn, s, out);
 	if (ret) {
 		why = ret == -ENOSPC || ret == -E2BIG ? SVR_DROP_TABLE_FULL :
@@ -1787,7 +1748,6 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	if (!svr_service_get(fp.svc))
 		goto gone;
 	s->service = fp.svc;
-	s->svc_timeout = fp.svc->timeout;
 	/* Source NAT on the way to the server gives the session a port. */
 	ret = svr_insert_nat(sn, s, out, memcmp(&s->rw.saddr, &v->inner_saddr,
 						sizeof(s->rw.saddr)));

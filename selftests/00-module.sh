@@ -49,8 +49,10 @@ svrctl_usage_errors() {
 hooks_see_traffic() {
 	local before after
 	svr_load
-	before=$(awk '$1 == "pkt_prerouting" { print $2 }' /proc/net/svr/stats)
 	ip link set lo up
+	# The hooks come with svr's first interface in a netns.
+	svrctl interface show lo >/dev/null 2>&1 || svrctl interface add lo
+	before=$(awk '$1 == "pkt_prerouting" { print $2 }' /proc/net/svr/stats)
 	ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null
 	after=$(awk '$1 == "pkt_prerouting" { print $2 }' /proc/net/svr/stats)
 	assert_ge "$after" $((before + 6)) "pkt_prerouting"

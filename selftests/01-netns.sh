@@ -16,6 +16,9 @@ ip -n "$a" addr add 198.51.100.1/24 dev va
 ip -n "$b" addr add 198.51.100.2/24 dev vb
 ip -n "$a" link set va up
 ip -n "$b" link set vb up
+# svr's hooks come with its first interface in a netns.
+svrctl -n "$a" interface add va
+svrctl -n "$b" interface add vb
 
 churn_netns_under_traffic() {
 	local i pid ns
@@ -27,6 +30,7 @@ churn_netns_under_traffic() {
 		ip netns exec "$ns" test -r /proc/net/svr/stats ||
 			fail "no stats in $ns"
 		ip -n "$ns" link set lo up
+		svrctl -n "$ns" interface add lo || fail "no interface in $ns"
 		ip netns del "$ns"
 	done
 	kill -INT $pid 2>/dev/null || true

@@ -90,7 +90,59 @@ case_missing_service_refused() {
 	assert_ge "$(svr_counter "$rB" drop_md_no_service)" $((before + 1)) "drop_md_no_service"
 }
 
-ktap_header 9
+# The fast lane keeps the route a flow's packets took (svr_flow_route()):
+# a changed route must be followed by the session's next packet. A second
+# link rB--server; the server counts the session's datagrams per link.
+srv_rx() { # the server's link: datagrams to port 53 that came in on it
+	ip netns exec "$sv" nft list chain inet rtcheck pre |
+		awk -v d="\"$1\"" '$2 == d { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+
+ask_via() { # LINK WORD: one datagram of the session, it must arrive on LINK
+	local e0 e1 out
+	e0=$(srv_rx eth0) e1=$(srv_rx eth1)
+	out=$(echo "$2" | udp_ask "$cl" UDP4:203.0.113.10:53,sourceport=40100)
+	assert_eq "$(echo "$out" | head -n1)" 198.18.1.2 "answered ($2)"
+	if [ "$1" = eth1 ]; then
+		assert_eq "$(srv_rx eth1)" $((e1 + 1)) "on eth1 ($2)"
+		assert_eq "$(srv_rx eth0)" "$e0" "not on eth0 ($2)"
+	else
+		assert_eq "$(srv_rx eth0)" $((e0 + 1)) "on eth0 ($2)"
+		assert_eq "$(srv_rx eth1)" "$e1" "not on eth1 ($2)"
+	fi
+}
+
+case_route_change() {
+	local fast
+	veth_link "$rB" srv2 "$sv" eth1 198.51.100.1/24 198.51.100.10/24
+	ip netns exec "$sv" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.eth1.rp_filter=0
+	ip netns exec "$sv" nft -f - <<-EOF
+	table inet rtcheck {
+		chain pre {
+			type filter hook prerouting priority 0; policy accept;
+			iifname "eth0" udp dport 53 counter
+			iifname "eth1" udp dport 53 counter
+		}
+	}
+	EOF
+	ask_via eth0 first
+	fast=$(svr_counter "$rB" pkt_fast_lane)
+	ip -n "$rB" route add 203.0.113.10/32 via 198.51.100.10 dev srv2
+	ask_via eth1 "route added"
+	ip -n "$rB" route del 203.0.113.10/32
+	ask_via eth0 "route deleted"
+	ip -n "$rB" route add 203.0.113.10/32 via 198.51.100.10 dev srv2
+	ask_via eth1 "route added again"
+	ip -n "$rB" link set srv2 down
+	ask_via eth0 "link down"
+	# One session all along, on the fast lane.
+	assert_ge "$(svr_counter "$rB" pkt_fast_lane)" $((fast + 4)) "rB pkt_fast_lane"
+	assert_eq "$(A -j session show service dns | jq '[.[] | select(.forward.sport == 40100)] | length')" 1 "one session on rA"
+	ip netns exec "$sv" nft delete table inet rtcheck
+}
+
+ktap_header 10
 run_case "configure both routers" case_config
 run_case "TCP through SVR: server sees the client, data intact" case_tcp
 run_case "UDP through SVR" case_udp
@@ -99,6 +151,7 @@ run_case "IPv6 through SVR" case_ipv6
 run_case "the same session UUID on both routers" case_same_session_both_routers
 run_case "the WAN shows waypoints and metadata only on first packets" case_wire
 run_case "metadata counters" case_counters
+run_case "a changed route is followed mid-session (route add, del, link down)" case_route_change
 run_case "a router that lacks the service refuses and counts" case_missing_service_refused
 cleanup_all_ns
 svr_unload
