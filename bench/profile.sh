@@ -1,17 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Where a fast-lane packet's time goes: run inside the VM (as make bench
-# boots it), e.g.
+# Where a packet's or a session's time goes: run inside the VM (as make
+# bench boots it), e.g.
 #   selftests/vm-run --no-slub-debug --cpu max --smp 1 --mem 3072 \
 #       bench/profile.sh svr plain
-# For each mode named, bench.sh's topology and the UDP workload (60-byte
-# frames) under `perf record -a -g` (the host's perf, over the 9p root);
-# the flat and call-graph reports go to bench/results/profile-MODE.txt.
+# For each mode named, bench.sh's topology and a workload under
+# `perf record -a -g` (the host's perf, over the 9p root): the UDP one
+# (60-byte frames), or with SVR_PROFILE_WL=rr the session setup one. The
+# flat and call-graph reports go to bench/results/profile[-rr]-MODE.txt.
 SVR_BENCH_LIB=1 SVR_BENCH_OUT=/tmp/profile.jsonl
 export SVR_BENCH_LIB SVR_BENCH_OUT
 source "$(dirname "$0")/bench.sh"
 T_UDP=${SVR_PROFILE_SECS:-8}
+WL=${SVR_PROFILE_WL:-udp} sfx=
+[ "$WL" = udp ] || sfx=-$WL
 command -v perf >/dev/null || { echo "profile: perf missing (linux-perf)" >&2; exit 1; }
 echo 0 >/proc/sys/kernel/kptr_restrict
 echo -1 >/proc/sys/kernel/perf_event_paranoid
@@ -20,11 +23,16 @@ for m in "${@:-svr plain}"; do
 		{ cat /tmp/bench-mode.log; echo "profile: $m setup failed" >&2; exit 1; }
 	quiesce
 	rx0=$(ctr "$sv" eth0 rx_packets)
+	if [ "$WL" = rr ]; then
+		load=(rr "$SV" 7000 "$T_UDP" 4 100)
+	else
+		load=(udp "$SV" 9 "$T_UDP" 18)
+	fi
 	perf record -o /tmp/perf-$m.data -a -g -F 2000 -- \
-		ip netns exec "$cl" "$LOAD" udp "$SV" 9 "$T_UDP" 18 >/tmp/udp.out 2>/dev/null
-	log "$m: $(cat /tmp/udp.out); received $(( $(ctr "$sv" eth0 rx_packets) - rx0 ))" |
+		ip netns exec "$cl" "$LOAD" "${load[@]}" >/tmp/load.out 2>/dev/null
+	log "$m $WL: $(cat /tmp/load.out); received $(( $(ctr "$sv" eth0 rx_packets) - rx0 ))" |
 		tee -a /tmp/profile.jsonl
-	out=$REPO/bench/results/profile-$m.txt
+	out=$REPO/bench/results/profile$sfx-$m.txt
 	{
 		grep . /tmp/profile.jsonl | grep "\"$m\""
 		perf report -i /tmp/perf-$m.data --no-children --sort sym --stdio -g none 2>/dev/null | head -90
