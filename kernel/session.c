@@ -241,18 +241,24 @@ int svr_session_insert_stale(struct svr_session *s)
 
 /*
  * Does the end of a session tell its peers (control code 6, §4.6)? Not for
- * a moved session's stale tuple or a namespace going away.
+ * a moved session's stale tuple or a namespace going away, nor for a TCP
+ * session that closed with a FIN each way (@fin_closed): its peers saw
+ * both FINs go past (a FIN is retransmitted until it is acknowledged),
+ * and close their halves themselves. An RST is sent once: it may not
+ * have reached them.
  */
 static bool svr_session_notify(const struct svr_session *s,
-			       enum svr_del_reason why)
+			       enum svr_del_reason why, bool fin_closed)
 {
 	return s->role != SVR_SESSION_ROLE_LOCAL && !s->stale &&
-	       why != SVR_DEL_MOVED && why != SVR_DEL_NETNS_EXIT;
+	       why != SVR_DEL_MOVED && why != SVR_DEL_NETNS_EXIT &&
+	       !(why == SVR_DEL_TCP_CLOSED && fin_closed);
 }
 
 void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 {
 	struct svr_sessions *st = &s->sn->sess;
+	bool fin_closed;
 	int i;
 
 	spin_lock_bh(&s->lock);
@@ -264,6 +270,7 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 	/* A TCP session that ran out its post-RST/FIN timer closed. */
 	if (why == SVR_DEL_EXPIRED && s->state == SVR_SS_CLOSED)
 		why = SVR_DEL_TCP_CLOSED;
+	fin_closed = s->tcp_fin == (BIT(SVR_DIR_FWD) | BIT(SVR_DIR_REV));
 	spin_unlock_bh(&s->lock);
 
 	for (i = 0; i < SVR_DIR_MAX; i++)
@@ -275,7 +282,7 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 		trace_svr_session_delete(s, why);
 		svr_session_event(s, false, why);
 	}
-	if (svr_session_notify(s, why))
+	if (svr_session_notify(s, why, fin_closed))
 		svr_vec_ctl_delete(s);
 	svr_session_put(s);
 }

@@ -48,25 +48,54 @@ udp_session() {
 	sess A dns | awk -v p=" 198.18.1.2:$1 " 'index($0, p) { print $2 }'
 }
 
+ctl_sent() { # delete-session messages sent by both routers
+	echo $(( $(svr_counter "$rA" ctl_sent_delete_session) +
+		 $(svr_counter "$rB" ctl_sent_delete_session) ))
+}
+
 case_tcp_close() {
 	local pcap=/tmp/svr-ctl-close.pcap out sent
 	A session flush
 	B session flush
 	sleep 1
+	sent=$(ctl_sent)
 	capture $pcap
 	out=$(echo close-me | ip netns exec "$cl" timeout 60 socat -t 30 -T 30 - TCP4:203.0.113.10:80)
 	assert_eq "$(echo "$out" | sed -n 2p)" close-me "data back" || return 1
 	# FIN both ways: both halves go at once, long before the 1900 s
-	# established or the 10 s closing timeout.
+	# established or the 10 s closing timeout; each router saw both FINs,
+	# so neither tells the other.
 	busywait 6000 no_sessions A web || fail "rA still has the session"
 	busywait 6000 no_sessions B web || fail "rB still has the session"
+	sleep 1
 	capture_stop
-	svrctl decode $pcap | tee /tmp/svr-ctl-close.txt | grep -B3 'control' || true
-	grep -q 'control delete-session (6)' /tmp/svr-ctl-close.txt ||
-		fail "no delete-session control message on the WAN"
-	sent=$(( $(svr_counter "$rA" ctl_sent_delete_session) +
-		 $(svr_counter "$rB" ctl_sent_delete_session) ))
-	assert_ge "$sent" 1 "delete-session messages sent"
+	svrctl decode $pcap >/tmp/svr-ctl-close.txt
+	grep -q 'control delete-session (6)' /tmp/svr-ctl-close.txt &&
+		fail "a delete-session after a FIN-closed session"
+	assert_eq "$(ctl_sent)" "$sent" "delete-session messages sent after FINs"
+}
+
+# An RST is seen once: the routers that saw it tell their peers.
+case_tcp_reset() {
+	local pcap=/tmp/svr-ctl-rst.pcap sent
+	sent=$(ctl_sent)
+	capture $pcap
+	ip netns exec "$cl" python3 - <<'PY' || fail "client"
+import socket, struct
+s = socket.create_connection(("203.0.113.10", 80), timeout=20)
+s.sendall(b"reset-me\n")
+s.recv(100)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+PY
+	busywait 6000 no_sessions A web || fail "rA still has the session"
+	busywait 6000 no_sessions B web || fail "rB still has the session"
+	sleep 1
+	capture_stop
+	svrctl decode $pcap | tee /tmp/svr-ctl-rst.txt | grep -B3 'control' || true
+	grep -q 'control delete-session (6)' /tmp/svr-ctl-rst.txt ||
+		fail "no delete-session control message on the WAN after an RST"
+	assert_ge "$(ctl_sent)" $((sent + 1)) "delete-session messages sent after an RST"
 }
 
 case_del_ingress() {
@@ -191,9 +220,10 @@ case_secure_delete() {
 	assert_eq "$(svr_counter "$rB" drop_hmac_bad)" "$bad" "rB drop_hmac_bad"
 }
 
-ktap_header 8
+ktap_header 9
 run_case "configure both routers" case_config
-run_case "TCP closed: both halves go, delete-session on the WAN" case_tcp_close
+run_case "TCP closed by FINs: both halves go, no delete-session" case_tcp_close
+run_case "TCP reset: both halves go, delete-session on the WAN" case_tcp_reset
 run_case "svrctl session del on rA removes rB's half" case_del_ingress
 run_case "svrctl session del on rB removes rA's half (TCP)" case_del_egress_tcp
 run_case "forged control messages are dropped and counted" case_forged
