@@ -40,7 +40,8 @@ for m in "${@:-svr plain}"; do
 		perf report -i /tmp/perf-$m.data --no-children --sort sym --stdio -g caller,0.5,callee --percent-limit 2 2>/dev/null | head -600
 	} >"$out"
 	log "$m: $out"
-	# SVR_PROFILE_KEEP=DIR: keep perf.data for perf report on the host.
+	# SVR_PROFILE_KEEP=DIR (under the repository, writable in the VM):
+	# keep perf.data for perf report on the host.
 	[ -n "${SVR_PROFILE_KEEP:-}" ] && cp /tmp/perf-$m.data "$SVR_PROFILE_KEEP/perf$sfx-$m.data"
 	svr_drops
 done
