@@ -375,6 +375,16 @@ static const struct tcphdr *svr_tcph(const struct sk_buff *skb,
 	return (const struct tcphdr *)(skb->data + p->l4off);
 }
 
+/* A SYN on a closed session's flow: a new connection (svr_session_reopen). */
+static bool svr_tcp_reopens(const struct sk_buff *skb, const struct svr_pkt *p,
+			    struct svr_flow *f)
+{
+	const struct tcphdr *th = svr_tcph(skb, p);
+
+	return th && th->syn && !th->ack &&
+	       svr_session_reopen(svr_flow_session(f));
+}
+
 static unsigned int svr_fast_lane(struct svr_net *sn, struct sk_buff *skb,
 				  const struct svr_pkt *p, struct svr_flow *f)
 {
@@ -757,6 +767,8 @@ unsigned int svr_dp_prerouting(struct svr_net *sn, struct sk_buff *skb,
 	p.key.vlan = svr_dev_vlan(state->in);
 
 	f = svr_flow_lookup(sn, &p.key);
+	if (f && unlikely(svr_tcp_reopens(skb, &p, f)))
+		f = NULL;
 	if (f)
 		return svr_fast_lane(sn, skb, &p, f);
 	if (p.icmp_error)

@@ -177,6 +177,45 @@ void svr_session_put(struct svr_session *s)
 		call_rcu(&s->rcu, svr_session_free_rcu);
 }
 
+/**
+ * svr_session_reopen - a new TCP connection on a closed session's tuple
+ * @old: the session whose flow the new connection's first packet matched
+ *
+ * A client that reuses its port (TIME_WAIT on the server, tcp_tw_reuse)
+ * opens a connection while the old one's session waits out its last
+ * second closed: the old session goes, so that the new connection gets
+ * a session of its own (its packets would otherwise ride the old one
+ * until that expired under them), as conntrack does. Called under RCU.
+ *
+ * Return: true if @old was closed and is gone.
+ */
+bool svr_session_reopen(struct svr_session *old)
+{
+	if (old->flow[SVR_DIR_FWD].key.proto != IPPROTO_TCP || old->stale ||
+	    READ_ONCE(old->state) != SVR_SS_CLOSED)
+		return false;
+	svr_session_delete(old, SVR_DEL_TCP_CLOSED);
+	svr_stat_inc(old->sn, SVR_STAT_SESS_REOPENED);
+	return true;
+}
+
+/* Hash @dir's flow; a closed TCP session in the way goes (reopen). */
+static int svr_session_hash_new(struct svr_session *s, enum svr_dir dir)
+{
+	struct rhashtable *t = &s->sn->sess.table;
+	struct svr_flow *f = &s->flow[dir];
+	struct svr_flow *old;
+	int ret;
+
+	ret = rhashtable_lookup_insert_fast(t, &f->node, svr_flow_params);
+	if (ret != -EEXIST || f->key.proto != IPPROTO_TCP)
+		return ret;
+	old = svr_flow_lookup(s->sn, &f->key);
+	if (!old || !svr_session_reopen(svr_flow_session(old)))
+		return ret;
+	return rhashtable_lookup_insert_fast(t, &f->node, svr_flow_params);
+}
+
 int svr_session_insert(struct svr_session *s)
 {
 	struct svr_sessions *st = &s->sn->sess;
@@ -187,12 +226,10 @@ int svr_session_insert(struct svr_session *s)
 		ret = -ENOSPC;
 		goto err_count;
 	}
-	ret = rhashtable_lookup_insert_fast(&st->table, &s->flow[SVR_DIR_FWD].node,
-					    svr_flow_params);
+	ret = svr_session_hash_new(s, SVR_DIR_FWD);
 	if (ret)
 		goto err_count;
-	ret = rhashtable_lookup_insert_fast(&st->table, &s->flow[SVR_DIR_REV].node,
-					    svr_flow_params);
+	ret = svr_session_hash_new(s, SVR_DIR_REV);
 	if (ret == -EEXIST)
 		ret = -EADDRINUSE;	/* the reply tuple is taken */
 	if (ret)

@@ -244,6 +244,7 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why);
 void svr_session_unhash_flow(struct svr_session *s, enum svr_dir dir);
 int svr_session_hash_flow(struct svr_session *s, enum svr_dir dir);
 int svr_session_insert_stale(struct svr_session *s);
+bool svr_session_reopen(struct svr_session *old);
 bool svr_session_get(struct svr_session *s);
 void svr_session_put(struct svr_session *s);
 

@@ -64,6 +64,7 @@
 	FN(SESS_CREATED,	"sessions_created")			\
 	FN(SESS_DELETED,	"sessions_deleted")			\
 	FN(SESS_MOVED,		"sessions_moved")			\
+	FN(SESS_REOPENED,	"sessions_tcp_reopened")		\
 	FN(ICMP_SENT,		"icmp_errors_sent")			\
 	FN(ICMP_RATELIMITED,	"icmp_errors_ratelimited")		\
 	FN(ICMP_TRANSLATED,	"icmp_errors_translated")		\

@@ -140,13 +140,75 @@ PY
 	assert_ge "$(B -j session show service dns | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1000 "sessions on rB"
 }
 
-ktap_header 6
+# A client that reuses its source port at once (the server closed first and
+# holds the TIME_WAIT): the new connection must get new sessions, not ride
+# the closed ones until they expire under it (the last exchange comes 3 s
+# later, after the old sessions' closing second).
+case_port_reuse() {
+	local out ra rb pid
+	for r in A B; do
+		$r service add reuse prefix 203.0.113.0/24 proto tcp port 8080 allow blue
+	done
+	A route add reuse via peer rB
+	B route add reuse via fib
+	ip netns exec "$sv" python3 - <<'PY' &
+import socket
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("203.0.113.10", 8080))
+ls.listen(4)
+for _ in range(2):
+    c, _ = ls.accept()
+    f = c.makefile("rwb", buffering=0)
+    for line in f:
+        f.write(line)
+        if line == b"bye\n":
+            break
+    c.close()	# the server closes first: TIME_WAIT is here
+PY
+	pid=$!
+	wait_listen "$sv" 8080
+	ra=$(svr_counter "$rA" sessions_tcp_reopened)
+	rb=$(svr_counter "$rB" sessions_tcp_reopened)
+	out=$(ip netns exec "$cl" python3 - <<'PY'
+import socket, time
+def conn(lines, pause):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(10)
+    s.bind(("198.18.1.2", 40200))
+    s.connect(("203.0.113.10", 8080))
+    got = []
+    for i, l in enumerate(lines):
+        if i == len(lines) - 2:
+            time.sleep(pause)
+        s.sendall(l.encode() + b"\n")
+        got.append(s.recv(100).decode().strip())
+    s.recv(100)		# the server's FIN
+    s.close()
+    return " ".join(got)
+try:
+    print(conn(["one", "two", "bye"], 0))
+    print(conn(["three", "four", "bye"], 3))
+except OSError as e:
+    print("error", e)
+PY
+)
+	kill $pid 2>/dev/null; wait $pid 2>/dev/null
+	echo "$out" | sed 's/^/# /'
+	assert_eq "$(echo "$out" | tail -n1)" "three four bye" "the second connection" || return 1
+	assert_ge "$(svr_counter "$rA" sessions_tcp_reopened)" $((ra + 1)) "rA sessions_tcp_reopened"
+	assert_ge "$(svr_counter "$rB" sessions_tcp_reopened)" $((rb + 1)) "rB sessions_tcp_reopened"
+}
+
+ktap_header 7
 run_case "the first forward packet lost: the session still comes up" case_first_forward_lost
 run_case "the first reply lost: the session still comes up" case_first_reply_lost
 run_case "a 1472-byte UDP first packet gets through" case_big_first_udp
 run_case "bulk TCP with full-size segments, data intact" case_bulk_tcp
 run_case "a payload that starts with the cookie arrives unchanged" case_cookie_payload
 run_case "1,000 concurrent sessions" case_1000_sessions
+run_case "a client port reused at once gets new sessions" case_port_reuse
 cleanup_all_ns
 svr_unload
 ktap_finish
