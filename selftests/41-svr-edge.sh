@@ -145,7 +145,7 @@ PY
 # the closed ones until they expire under it (the last exchange comes 3 s
 # later, after the old sessions' closing second).
 case_port_reuse() {
-	local out ra rb pid
+	local out ra rb pid cpid st r
 	for r in A B; do
 		$r service add reuse prefix 203.0.113.0/24 proto tcp port 8080 allow blue
 	done
@@ -164,13 +164,15 @@ for _ in range(2):
         f.write(line)
         if line == b"bye\n":
             break
+    f.close()
     c.close()	# the server closes first: TIME_WAIT is here
 PY
 	pid=$!
 	wait_listen "$sv" 8080
 	ra=$(svr_counter "$rA" sessions_tcp_reopened)
 	rb=$(svr_counter "$rB" sessions_tcp_reopened)
-	out=$(ip netns exec "$cl" python3 - <<'PY'
+	rm -f /tmp/svr-reuse.mark
+	ip netns exec "$cl" python3 - >/tmp/svr-reuse.out 2>&1 <<'PY' &
 import socket, time
 def conn(lines, pause):
     s = socket.socket()
@@ -180,7 +182,8 @@ def conn(lines, pause):
     s.connect(("203.0.113.10", 8080))
     got = []
     for i, l in enumerate(lines):
-        if i == len(lines) - 2:
+        if i == len(lines) - 2 and pause:
+            open("/tmp/svr-reuse.mark", "w").close()
             time.sleep(pause)
         s.sendall(l.encode() + b"\n")
         got.append(s.recv(100).decode().strip())
@@ -193,8 +196,17 @@ try:
 except OSError as e:
     print("error", e)
 PY
-)
+	cpid=$!
+	# The second connection, open: its sessions are new (not the closed ones).
+	busywait 10000 test -e /tmp/svr-reuse.mark || fail "the second connection did not start"
+	A -o session show service reuse | sed 's/^/# rA: /'
+	for r in A B; do
+		st=$($r -o session show service reuse | awk '$1 == "session" { for (i = 1; i < NF; i++) if ($i == "state") print $(i + 1) }')
+		assert_eq "$st" established "r$r: the second connection's session"
+	done
+	wait $cpid
 	kill $pid 2>/dev/null; wait $pid 2>/dev/null
+	out=$(cat /tmp/svr-reuse.out)
 	echo "$out" | sed 's/^/# /'
 	assert_eq "$(echo "$out" | tail -n1)" "three four bye" "the second connection" || return 1
 	assert_ge "$(svr_counter "$rA" sessions_tcp_reopened)" $((ra + 1)) "rA sessions_tcp_reopened"
