@@ -7,7 +7,8 @@
 #       bench/profile.sh svr plain
 # For each mode named, bench.sh's topology and a workload under
 # `perf record -a -g` (the host's perf, over the 9p root): the UDP one
-# (60-byte frames), or with SVR_PROFILE_WL=rr the session setup one. The
+# (60-byte frames), or with SVR_PROFILE_WL=rr the session setup one, with
+# SVR_PROFILE_WL=tcp one iperf3 stream. The
 # flat and call-graph reports go to bench/results/profile[-rr]-MODE.txt.
 SVR_BENCH_LIB=1 SVR_BENCH_OUT=/tmp/profile.jsonl
 export SVR_BENCH_LIB SVR_BENCH_OUT
@@ -23,15 +24,15 @@ for m in "${@:-svr plain}"; do
 		{ cat /tmp/bench-mode.log; echo "profile: $m setup failed" >&2; exit 1; }
 	quiesce
 	rx0=$(ctr "$sv" eth0 rx_packets)
-	if [ "$WL" = rr ]; then
-		load=(rr "$SV" 7000 "$T_UDP" 4 100)
-	else
-		load=(udp "$SV" 9 "$T_UDP" 18)
-	fi
+	case $WL in
+	tcp) load=(iperf3 -c "$SV" -t "$T_UDP") ;;
+	rr) load=("$LOAD" rr "$SV" 7000 "$T_UDP" 4 100) ;;
+	*) load=("$LOAD" udp "$SV" 9 "$T_UDP" 18) ;;
+	esac
 	perf record -o /tmp/perf-$m.data -a -g -F 2000 -- \
-		ip netns exec "$cl" "$LOAD" "${load[@]}" >/tmp/load.out 2>/dev/null
-	log "$m $WL: $(cat /tmp/load.out); received $(( $(ctr "$sv" eth0 rx_packets) - rx0 ))" |
-		tee -a /tmp/profile.jsonl
+		ip netns exec "$cl" "${load[@]}" >/tmp/load.out 2>/dev/null
+	log "$m $WL: $(grep receiver /tmp/load.out || cat /tmp/load.out);" \
+		"received $(( $(ctr "$sv" eth0 rx_packets) - rx0 ))" | tee -a /tmp/profile.jsonl
 	out=$REPO/bench/results/profile$sfx-$m.txt
 	{
 		grep . /tmp/profile.jsonl | grep "\"$m\""
