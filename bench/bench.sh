@@ -55,6 +55,21 @@ mkdir -p "$(dirname "$OUT")"
 
 log() { echo "# $(date +%T) $*"; }
 
+# What udev's coldplug does when a real router boots: load the modules for
+# this CPU's features (aesni_intel, sha256_ssse3, ghash_clmulni_intel, ...:
+# the crypto drivers IPsec, WireGuard and svr get on that hardware). The
+# VM's init runs no udev: without this svr's HMAC ran on sha256-generic
+# (built in), while IPsec, which names an algorithm only aesni_intel
+# provides, had AES-NI loaded on demand.
+modprobe -qab "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
+
+# crypto_driver NAME: the driver the crypto API picks for NAME (priority).
+crypto_driver() {
+	awk -v n="$1" '$1 == "name" { name = $3 } $1 == "driver" { drv = $3 }
+		$1 == "priority" && name == n && $3 > best { best = $3; pick = drv }
+		END { print pick }' /proc/crypto
+}
+
 # record MODE METRIC REP VALUE UNIT
 record() {
 	printf '{"mode":"%s","metric":"%s","rep":%s,"value":%s,"unit":"%s"}\n' \
@@ -71,11 +86,12 @@ error() { # MODE WHAT
 meta() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-	printf '{"meta":{"kernel":"%s","guest_cpu":"%s","vcpus":%s,"mem_mb":%s,"quick":%s,"reps":%s,"date":"%s","svr":"%s"}}\n' \
+	printf '{"meta":{"kernel":"%s","guest_cpu":"%s","vcpus":%s,"mem_mb":%s,"quick":%s,"reps":%s,"date":"%s","svr":"%s","crypto":"%s"}}\n' \
 		"$(uname -r)" "$cpu" "$(nproc)" \
 		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" \
 		"$QUICK" "$REPS" "$(date -u +%FT%TZ)" \
-		"$(cd "$REPO" && git describe --always --dirty 2>/dev/null)" >>"$OUT"
+		"$(cd "$REPO" && git describe --always --dirty 2>/dev/null)" \
+		"aes: $(crypto_driver aes), sha256: $(crypto_driver sha256)" >>"$OUT"
 }
 
 A() { svrctl -n "$rA" "$@"; }

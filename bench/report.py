@@ -138,7 +138,8 @@ def render(meta, vals, errors, skips, host):
       f"{'QUICK smoke run (tiny sizes, one repetition: not figures)' if meta.get('quick') else str(meta.get('reps', '?')) + ' repetitions, modes alternated, medians'}.")
     w("")
     w(f"- guest: Linux {meta.get('kernel', '?')}, {meta.get('vcpus', '?')} vCPUs "
-      f"(`-cpu max`: \"{meta.get('guest_cpu', '?')}\"), {meta.get('mem_mb', '?')} MB, no slub_debug")
+      f"(`-cpu max`: \"{meta.get('guest_cpu', '?')}\"), {meta.get('mem_mb', '?')} MB, no slub_debug"
+      + (f"; crypto drivers chosen: {meta['crypto']}" if meta.get('crypto') else ""))
     w(f"- emulator: {host['qemu']}, TCG (no KVM), multi-threaded")
     w(f"- host: {host['host_cpu']}, {host['host_cpus']} CPUs shared with other jobs, Linux {host['host_kernel']}"
       f"{'; load average ' + host['load'] + ' (1, 5, 15 min) when the run ended' if host.get('load') else ''}")
