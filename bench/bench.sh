@@ -63,6 +63,11 @@ log() { echo "# $(date +%T) $*"; }
 # provides, had AES-NI loaded on demand.
 modprobe -qab "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
 
+# The guest CPU's crypto-related flags.
+cpu_flags() {
+	grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'aes|pclmulqdq|avx2|sha_ni' | xargs
+}
+
 # crypto_driver NAME: the driver the crypto API picks for NAME (priority).
 crypto_driver() {
 	awk -v n="$1" '$1 == "name" { name = $3 } $1 == "driver" { drv = $3 }
@@ -91,7 +96,7 @@ meta() {
 		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" \
 		"$QUICK" "$REPS" "$(date -u +%FT%TZ)" \
 		"$(cd "$REPO" && git describe --always --dirty 2>/dev/null)" \
-		"aes: $(crypto_driver aes), sha256: $(crypto_driver sha256)" >>"$OUT"
+		"aes: $(crypto_driver aes), sha256: $(crypto_driver sha256); CPU flags: $(cpu_flags)" >>"$OUT"
 }
 
 A() { svrctl -n "$rA" "$@"; }
