@@ -413,7 +413,23 @@ slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 vmalloc_kb() { awk '$1 == "VmallocUsed:" { print $2 }' /proc/meminfo; }
 objsize() { awk -v c="$1" '$1 == c { print $4 }' /proc/slabinfo; }
 used_kb() { awk '$1 == "MemTotal:" { t = $2 } $1 == "MemFree:" { f = $2 } END { print t - f }' /proc/meminfo; }
-settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; }
+# Caches dropped, and the session table's resize done: an rhashtable grows
+# in a worker and frees the old bucket array after an RCU grace period, so
+# VmallocUsed: is read once it holds still (two equal readings, 1 s apart;
+# at most 30 s).
+settle() {
+	local i v w
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 2
+	v=$(vmalloc_kb)
+	for i in $(seq 30); do
+		sleep 1
+		w=$(vmalloc_kb)
+		[ "$w" = "$v" ] && return 0
+		v=$w
+	done
+}
 
 nsessions() { # MODE: sessions (or conntrack entries) on both routers
 	local n=0 r
