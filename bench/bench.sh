@@ -24,7 +24,8 @@
 # SVR_BENCH_MIX_BULK (its size), SVR_BENCH_WL (of the workloads tcp, udp
 # and rr, those to run: default all), SVR_KO (the module to load),
 # SVR_BENCH_BASE_KO (another build of svr.ko: mode svr-base is mode svr
-# with it, for a before/after in one run).
+# with it, for a before/after in one run), SVR_BENCH_COLDPLUG=0 (leave the
+# CPU-feature crypto modules unloaded).
 source "$(dirname "$0")/../selftests/lib.sh"
 
 QUICK=${SVR_BENCH_QUICK:-0}
@@ -60,8 +61,10 @@ log() { echo "# $(date +%T) $*"; }
 # the crypto drivers IPsec, WireGuard and svr get on that hardware). The
 # VM's init runs no udev: without this svr's HMAC ran on sha256-generic
 # (built in), while IPsec, which names an algorithm only aesni_intel
-# provides, had AES-NI loaded on demand.
-modprobe -qab "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
+# provides, had AES-NI loaded on demand. SVR_BENCH_COLDPLUG=0: not done
+# (what the crypto rows are worth under TCG: Documentation/benchmarks.md).
+[ "${SVR_BENCH_COLDPLUG:-1}" = 0 ] ||
+	modprobe -qab "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
 
 # The guest CPU's crypto-related flags.
 cpu_flags() {
