@@ -59,10 +59,10 @@ log() { echo "# $(date +%T) $*"; }
 # What udev's coldplug does when a real router boots: load the modules for
 # this CPU's features (aesni_intel, sha256_ssse3, ghash_clmulni_intel, ...:
 # the crypto drivers IPsec, WireGuard and svr get on that hardware). The
-# VM's init runs no udev: without this svr's HMAC ran on sha256-generic
-# (built in), while IPsec, which names an algorithm only aesni_intel
-# provides, had AES-NI loaded on demand. SVR_BENCH_COLDPLUG=0: not done
-# (what the crypto rows are worth under TCG: Documentation/benchmarks.md).
+# VM's init runs no udev: without this every mode ran on the generic C
+# drivers (aes-generic, sha256-generic, ghash-generic). SVR_BENCH_COLDPLUG=0:
+# not done (what that does to the crypto rows under TCG:
+# Documentation/benchmarks.md).
 [ "${SVR_BENCH_COLDPLUG:-1}" = 0 ] ||
 	modprobe -qab "$(cat /sys/devices/system/cpu/modalias)" 2>/dev/null
 
