@@ -142,8 +142,9 @@ PY
 
 # A client that reuses its source port at once (the server closed first and
 # holds the TIME_WAIT): the new connection must get new sessions, not ride
-# the closed ones until they expire under it (the last exchange comes 3 s
-# later, after the old sessions' closing second).
+# the closed ones until they expire under it (its sessions are looked at
+# while it is open; its last exchange comes at least 3 s later, after the
+# old sessions' closing second).
 case_port_reuse() {
 	local out ra rb pid cpid st r
 	for r in A B; do
@@ -171,9 +172,9 @@ PY
 	wait_listen "$sv" 8080
 	ra=$(svr_counter "$rA" sessions_tcp_reopened)
 	rb=$(svr_counter "$rB" sessions_tcp_reopened)
-	rm -f /tmp/svr-reuse.mark
+	rm -f /tmp/svr-reuse.mark /tmp/svr-reuse.go
 	ip netns exec "$cl" python3 - >/tmp/svr-reuse.out 2>&1 <<'PY' &
-import socket, time
+import os, socket, time
 def conn(lines, pause):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -183,8 +184,13 @@ def conn(lines, pause):
     got = []
     for i, l in enumerate(lines):
         if i == len(lines) - 2 and pause:
+            # Told to go on once the routers' sessions were looked at,
+            # and not before the old sessions' closing second is over.
             open("/tmp/svr-reuse.mark", "w").close()
-            time.sleep(pause)
+            t = time.time()
+            while not os.path.exists("/tmp/svr-reuse.go") and time.time() < t + 120:
+                time.sleep(0.2)
+            time.sleep(max(0, t + pause - time.time()))
         s.sendall(l.encode() + b"\n")
         got.append(s.recv(100).decode().strip())
     s.recv(100)		# the server's FIN
@@ -198,12 +204,13 @@ except OSError as e:
 PY
 	cpid=$!
 	# The second connection, open: its sessions are new (not the closed ones).
-	busywait 10000 test -e /tmp/svr-reuse.mark || fail "the second connection did not start"
+	busywait 30000 test -e /tmp/svr-reuse.mark || fail "the second connection did not start"
 	A -o session show service reuse | sed 's/^/# rA: /'
 	for r in A B; do
 		st=$($r -o session show service reuse | awk '$1 == "session" { for (i = 1; i < NF; i++) if ($i == "state") print $(i + 1) }')
 		assert_eq "$st" established "r$r: the second connection's session"
 	done
+	touch /tmp/svr-reuse.go
 	wait $cpid
 	kill $pid 2>/dev/null; wait $pid 2>/dev/null
 	out=$(cat /tmp/svr-reuse.out)
