@@ -109,7 +109,7 @@ struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
 	spin_lock_init(&s->lock);
 	for (i = 0; i < SVR_DIR_MAX; i++)
 		s->flow[i].dir = i;
-	get_random_bytes(s->uuid, sizeof(s->uuid));
+	svr_random_fill(s->uuid, sizeof(s->uuid));
 	/* An RFC 4122 version 4 UUID. */
 	s->uuid[6] = (s->uuid[6] & 0x0f) | 0x40;
 	s->uuid[8] = (s->uuid[8] & 0x3f) | 0x80;

@@ -17,21 +17,6 @@ const char *const svr_stat_names[SVR_STAT_MAX] = {
 #undef SVR_STAT_NAME
 #undef SVR_STAT_MDE_NAME
 
-void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n)
-{
-	struct svr_pcpu_stats *st = get_cpu_ptr(sn->stats);
-
-	u64_stats_update_begin(&st->syncp);
-	u64_stats_add(&st->cnt[s], n);
-	u64_stats_update_end(&st->syncp);
-	put_cpu_ptr(sn->stats);
-}
-
-void svr_stat_inc(struct svr_net *sn, enum svr_stat s)
-{
-	svr_stat_add(sn, s, 1);
-}
-
 u64 svr_stat_read(const struct svr_net *sn, enum svr_stat s)
 {
 	unsigned int start;

@@ -127,8 +127,7 @@ struct svr_net;
 
 extern const char *const svr_stat_names[SVR_STAT_MAX];
 
-void svr_stat_inc(struct svr_net *sn, enum svr_stat s);
-void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n);
+/* svr_stat_inc() and svr_stat_add() are inline, in svr.h. */
 u64 svr_stat_read(const struct svr_net *sn, enum svr_stat s);
 struct svr_pcpu_stats __percpu *svr_stats_alloc(void);
 

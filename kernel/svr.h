@@ -9,6 +9,7 @@
 
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/random.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -54,6 +55,43 @@ extern unsigned int svr_net_id;
 static inline struct svr_net *svr_pernet(const struct net *net)
 {
 	return net_generic(net, svr_net_id);
+}
+
+/* Count @n events @s: every packet makes a few calls, so inline. */
+static inline void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n)
+{
+	struct svr_pcpu_stats *st = get_cpu_ptr(sn->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_add(&st->cnt[s], n);
+	u64_stats_update_end(&st->syncp);
+	put_cpu_ptr(sn->stats);
+}
+
+static inline void svr_stat_inc(struct svr_net *sn, enum svr_stat s)
+{
+	svr_stat_add(sn, s, 1);
+}
+
+/*
+ * @len random bytes (session UUIDs, IVs): get_random_u64()'s per-CPU
+ * batch, the same CRNG as get_random_bytes() without a ChaCha20 block
+ * and a lock per call (a few per new session, one per packet with
+ * payload encryption).
+ */
+static inline void svr_random_fill(void *buf, unsigned int len)
+{
+	u8 *p = buf;
+	u64 r;
+
+	for (; len >= sizeof(r); len -= sizeof(r), p += sizeof(r)) {
+		r = get_random_u64();
+		memcpy(p, &r, sizeof(r));
+	}
+	if (len) {
+		r = get_random_u64();
+		memcpy(p, &r, len);
+	}
 }
 
 int svr_hooks_enable(struct svr_net *sn);

@@ -361,7 +361,7 @@ static int md_emit(struct svr_net *sn, struct sk_buff *skb,
 	/* Encrypt in the packet: the stack is no place for a scatterlist. */
 	dst = skb->data + off;
 	memcpy(dst, b->buf, b->hl);
-	get_random_bytes(dst + b->hl, SVR_MD_IV_LEN);
+	svr_random_fill(dst + b->hl, SVR_MD_IV_LEN);
 	dst += b->hl + SVR_MD_IV_LEN;
 	memcpy(dst, plain, plen);
 	pad = sealed - SVR_MD_IV_LEN - plen;
@@ -644,13 +644,15 @@ static bool md_key_id(struct sk_buff *skb, const struct svr_pkt *q, u32 *id)
 
 /*
  * Verify and remove the HMAC trailer of a packet from the peer with policy
- * @sec (when @sec is NULL: the key named by the metadata, if any). The key:
- * the one TLV 16 names; without metadata, the key we send with first, then
- * the policy's others. The packet is linear and private afterwards.
+ * @sec (when @sec is NULL: the key named by the metadata, if any). @md:
+ * the payload starts with metadata (svr_vec_is_md(), asked by the caller).
+ * The key: the one TLV 16 names; without metadata, the key we send with
+ * first, then the policy's others. The packet is linear and private
+ * afterwards.
  */
 static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
 				       const struct svr_pkt *q,
-				       struct svr_security *sec)
+				       struct svr_security *sec, bool md)
 {
 	unsigned int tlen, off, len;
 	struct svr_key *key = NULL, *k;
@@ -660,13 +662,12 @@ static enum svr_drop_reason hmac_check(struct svr_net *sn, struct sk_buff *skb,
 	u32 id;
 
 	/* No HMAC and no metadata (the fast lane): nothing to check. */
-	if (sec && !svr_hmac_len(READ_ONCE(sec->hmac)) &&
-	    !svr_vec_is_md(skb, q))
+	if (sec && !svr_hmac_len(READ_ONCE(sec->hmac)) && !md)
 		return SVR_DROP_NONE;
 	if (vec_linear(skb))
 		return SVR_DROP_NOMEM;
 	off = md_off(skb, q);
-	if (svr_vec_is_md(skb, q) && md_key_id(skb, q, &id)) {
+	if (md && md_key_id(skb, q, &id)) {
 		key = svr_key_lookup(sn, id);
 		if (!key)
 			return SVR_DROP_SEC_UNKNOWN_KEY;
@@ -743,7 +744,7 @@ static enum svr_drop_reason payload_seal(struct svr_net *sn,
 		return SVR_DROP_NOMEM;
 	p = skb->data + off;
 	put_unaligned_be32(key->id, p);
-	get_random_bytes(p + SVR_PAYLOAD_KEYID_LEN, SVR_MD_IV_LEN);
+	svr_random_fill(p + SVR_PAYLOAD_KEYID_LEN, SVR_MD_IV_LEN);
 	if (svr_aes_cbc(key, true, p + SVR_PAYLOAD_KEYID_LEN,
 			p + SVR_PAYLOAD_HDR_LEN, plen + pad))
 		return SVR_DROP_CRYPTO;
@@ -1114,21 +1115,26 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 
 	if (vec_from_peer(s, f->dir) && !from_done) {
 		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
+		bool md = svr_vec_is_md(skb, &q);
+
 		sec = vec_sec(s, f->dir, true);
 		if (vec_sec_hmac(sec) ||
-		    (v->flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) ||
-		    svr_vec_is_md(skb, &q)) {
+		    (v->flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) || md) {
 			why = l4_check(skb, &q);
 			if (why)
 				return svr_drop(sn, skb, why);
 		}
-		if (sec || svr_vec_is_md(skb, &q)) {
-			why = hmac_check(sn, skb, &q, sec);
+		if (sec || md) {
+			why = hmac_check(sn, skb, &q, sec, md);
 			if (why)
 				return svr_drop(sn, skb, why);
-			full |= sec && READ_ONCE(sec->hmac) != SVR_HMAC_NONE;
+			/* The trailer is off: ask again of what is left. */
+			if (vec_sec_hmac(sec)) {
+				full = true;
+				md = svr_vec_is_md(skb, &q);
+			}
 		}
-		if (payload_has_cookie(skb, &q)) {
+		if (md) {
 			struct svr_key *key;
 			struct svr_md md;
 
@@ -1654,7 +1660,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	 */
 	why = l4_check(skb, &q);
 	if (!why)
-		why = hmac_check(sn, skb, &q, NULL);
+		why = hmac_check(sn, skb, &q, NULL, true);
 	if (!why)
 		why = md_peek(sn, skb, &q, &md, &key);
 	/* A control message for a session we do not have: forged, or late. */
