@@ -307,11 +307,25 @@ wl_tcp() { # MODE REP
 	v=$(iperf 4 "$T_TCP") && record "$1" tcp4 "$2" "$v" bit/s
 }
 
+# The client's command of workload WL for SECS seconds, in LOAD_ARGS (an
+# array; bench/profile.sh runs the same ones under perf): udp (18-byte
+# payloads, 60-byte frames), rr (short sessions, 4 at a time), tcp (one
+# iperf3 stream).
+load_args() { # WL SECS
+	case $1 in
+	udp) LOAD_ARGS=("$LOAD" udp "$SV" 9 "$2" 18) ;;
+	rr) LOAD_ARGS=("$LOAD" rr "$SV" 7000 "$2" 4 100) ;;
+	tcp) LOAD_ARGS=(iperf3 -c "$SV" -t "$2") ;;
+	*) echo "bench: no workload $1" >&2; return 1 ;;
+	esac
+}
+
 wl_udp() { # MODE REP: 18-byte payloads, 60-byte frames
 	local rx0 tx0 tb0 out secs rx tx tb
+	load_args udp "$T_UDP"
 	rx0=$(ctr "$sv" eth0 rx_packets)
 	tx0=$(ctr "$rA" wan tx_packets) tb0=$(ctr "$rA" wan tx_bytes)
-	out=$(ip netns exec "$cl" "$LOAD" udp "$SV" 9 "$T_UDP" 18) || return 1
+	out=$(ip netns exec "$cl" "${LOAD_ARGS[@]}") || return 1
 	sleep 0.5
 	secs=$(echo "$out" | awk '{ print $4 }')
 	rx=$(( $(ctr "$sv" eth0 rx_packets) - rx0 ))
@@ -327,7 +341,8 @@ wl_udp() { # MODE REP: 18-byte payloads, 60-byte frames
 
 wl_rr() { # MODE REP: session setup rate
 	local out
-	out=$(ip netns exec "$cl" "$LOAD" rr "$SV" 7000 "$T_RR" 4 100) || return 1
+	load_args rr "$T_RR"
+	out=$(ip netns exec "$cl" "${LOAD_ARGS[@]}") || return 1
 	record "$1" setup_rate "$2" "$(echo "$out" | awk '{ print $6 }')" sessions/s
 	[ "$(echo "$out" | awk '{ print $8 }')" = 0 ] ||
 		log "$1: $(echo "$out" | awk '{ print $8 }') failed sessions"

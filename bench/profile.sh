@@ -8,8 +8,10 @@
 # For each mode named, bench.sh's topology and a workload under
 # `perf record -a -g` (the host's perf, over the 9p root): the UDP one
 # (60-byte frames), or with SVR_PROFILE_WL=rr the session setup one, with
-# SVR_PROFILE_WL=tcp one iperf3 stream. The
-# flat and call-graph reports go to bench/results/profile[-rr]-MODE.txt.
+# SVR_PROFILE_WL=tcp one iperf3 stream (bench.sh's load_args). The
+# flat and call-graph reports go to bench/results/profile[-WL]-MODE.txt;
+# with SVR_PROFILE_KEEP=DIR the symbolized stacks too, which
+# bench/stacks.py splits by callee and compares between modes.
 SVR_BENCH_LIB=1 SVR_BENCH_OUT=/tmp/profile.jsonl
 export SVR_BENCH_LIB SVR_BENCH_OUT
 source "$(dirname "$0")/bench.sh"
@@ -24,13 +26,9 @@ for m in "${@:-svr plain}"; do
 		{ cat /tmp/bench-mode.log; echo "profile: $m setup failed" >&2; exit 1; }
 	quiesce
 	rx0=$(ctr "$sv" eth0 rx_packets)
-	case $WL in
-	tcp) load=(iperf3 -c "$SV" -t "$T_UDP") ;;
-	rr) load=("$LOAD" rr "$SV" 7000 "$T_UDP" 4 100) ;;
-	*) load=("$LOAD" udp "$SV" 9 "$T_UDP" 18) ;;
-	esac
+	load_args "$WL" "$T_UDP" || exit 1
 	perf record -o /tmp/perf-$m.data -a -g -F 2000 -- \
-		ip netns exec "$cl" "${load[@]}" >/tmp/load.out 2>/dev/null
+		ip netns exec "$cl" "${LOAD_ARGS[@]}" >/tmp/load.out 2>/dev/null
 	log "$m $WL: $(grep receiver /tmp/load.out || cat /tmp/load.out);" \
 		"received $(( $(ctr "$sv" eth0 rx_packets) - rx0 ))" | tee -a /tmp/profile.jsonl
 	out=$REPO/bench/results/profile$sfx-$m.txt
@@ -42,8 +40,14 @@ for m in "${@:-svr plain}"; do
 	} >"$out"
 	log "$m: $out"
 	# SVR_PROFILE_KEEP=DIR (under the repository, writable in the VM):
-	# keep perf.data for perf report on the host.
-	[ -n "${SVR_PROFILE_KEEP:-}" ] && cp /tmp/perf-$m.data "$SVR_PROFILE_KEEP/perf$sfx-$m.data"
+	# keep perf.data for perf report on the host, and its stacks
+	# symbolized here (the guest's kallsyms and module addresses), one
+	# "ip symbol" line a frame, leaf first, a blank line between samples.
+	if [ -n "${SVR_PROFILE_KEEP:-}" ]; then
+		cp /tmp/perf-$m.data "$SVR_PROFILE_KEEP/perf$sfx-$m.data"
+		perf script -i /tmp/perf-$m.data -F ip,sym 2>/dev/null \
+			>"$SVR_PROFILE_KEEP/perf$sfx-$m.stacks"
+	fi
 	svr_drops
 done
 cleanup_all_ns
