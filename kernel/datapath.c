@@ -177,30 +177,41 @@ static bool svr_flow_dst_ok(struct net *net, const struct svr_pkt *p)
 }
 
 /*
- * Route a packet of flow @f's session: the route the flow's previous
- * packets took while dst_check() says it is valid (any FIB or device
- * change ages every IPv4 route: a changed route is followed by the next
- * packet), else a lookup (svr_route_input()) whose result is kept for
- * the next one. 0 or -errno, as svr_route_input().
+ * Give @skb the route flow @f's previous packets took, if the flow kept
+ * one and dst_check() says it is still valid (any FIB or device change
+ * ages every IPv4 route: a changed route is followed by the next packet).
  */
-int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
-		   struct svr_flow *f)
+static bool svr_flow_route_kept(struct sk_buff *skb, const struct svr_pkt *p,
+				struct svr_flow *f)
+{
+	struct svr_session *s = svr_flow_session(f);
+	struct dst_entry *dst;
+
+	if (skb_dst(skb) || !svr_flow_dst_ok(dev_net(skb->dev), p))
+		return false;
+	dst = rcu_dereference(s->dst[f->dir]);
+	if (!dst || !dst_check(dst, 0))
+		return false;
+	skb_dst_set_noref(skb, dst);
+	return true;
+}
+
+/*
+ * Route a packet of flow @f's session: the kept route (above), else a
+ * lookup (svr_route_input()) whose result is kept for the next one. 0 or
+ * -errno, as svr_route_input().
+ */
+static int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
+			  struct svr_flow *f)
 {
 	struct svr_session *s = svr_flow_session(f);
 	struct dst_entry *dst, *old;
 	bool cache;
 	int ret;
 
-	if (skb_dst(skb))
+	if (skb_dst(skb) || svr_flow_route_kept(skb, p, f))
 		return 0;
 	cache = svr_flow_dst_ok(dev_net(skb->dev), p);
-	if (cache) {
-		dst = rcu_dereference(s->dst[f->dir]);
-		if (dst && dst_check(dst, 0)) {
-			skb_dst_set_noref(skb, dst);
-			return 0;
-		}
-	}
 	ret = svr_route_input(skb, p);
 	if (ret || !cache)
 		return ret;
@@ -211,6 +222,37 @@ int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
 	/* Freed after a grace period: a packet that set it noref is safe. */
 	dst_release(old);
 	return 0;
+}
+
+/**
+ * svr_rewrite_route - rewrite and route a packet of flow @f
+ * @skb: the packet
+ * @p: its parse
+ * @f: its flow
+ * @rw: what the flow's packets become
+ *
+ * The destination is rewritten first and the packet routed as rewritten;
+ * the source after the lookup (one of the router's own addresses as the
+ * source fails an input route's checks). With the flow's kept route still
+ * valid there is no lookup, and both are rewritten in one pass.
+ *
+ * Return: SVR_DROP_NONE, SVR_DROP_NOMEM or SVR_DROP_NO_ROUTE.
+ */
+enum svr_drop_reason svr_rewrite_route(struct sk_buff *skb,
+				       const struct svr_pkt *p,
+				       struct svr_flow *f,
+				       const struct svr_rewrite *rw)
+{
+	if (svr_flow_route_kept(skb, p, f))
+		return svr_nat_apply(skb, p, rw, SVR_RW_ALL) ?
+		       SVR_DROP_NOMEM : SVR_DROP_NONE;
+	if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
+		return SVR_DROP_NOMEM;
+	if (svr_flow_route(skb, p, f))
+		return SVR_DROP_NO_ROUTE;
+	if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		return SVR_DROP_NOMEM;
+	return SVR_DROP_NONE;
 }
 
 /**
@@ -344,25 +386,26 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 				struct svr_session *s)
 {
 	const struct svr_rewrite *rw;
+	enum svr_drop_reason why;
 	struct svr_rewrite buf;
 
 	if (s->role != SVR_SESSION_ROLE_LOCAL)
 		return svr_vec_forward(sn, skb, p, f, s);
 	rw = svr_flow_rw(f, &buf);
-	if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
-		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
-		if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		if (svr_nat_apply(skb, p, rw, SVR_RW_ALL))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		svr_untrack(skb);
 		return svr_xmit_gateway(sn, skb, p, &s->nh);
 	}
-	if (rw->flags & (SVR_RW_SADDR | SVR_RW_SPORT)) {
-		if (svr_flow_route(skb, p, f))
-			return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
-		if (svr_nat_apply(skb, p, rw, SVR_RW_SADDR | SVR_RW_SPORT))
-			return svr_drop(sn, skb, SVR_DROP_NOMEM);
-	}
+	if (rw->flags & (SVR_RW_SADDR | SVR_RW_SPORT))
+		why = svr_rewrite_route(skb, p, f, rw);
+	else if (svr_nat_apply(skb, p, rw, SVR_RW_DADDR | SVR_RW_DPORT))
+		why = SVR_DROP_NOMEM;
+	else
+		why = SVR_DROP_NONE;
+	if (why)
+		return svr_drop(sn, skb, why);
 	svr_untrack(skb);
 	return NF_ACCEPT;
 }

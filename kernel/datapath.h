@@ -46,8 +46,10 @@ void svr_untrack(struct sk_buff *skb);
 bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
 		     const struct svr_pkt *p);
 int svr_route_input(struct sk_buff *skb, const struct svr_pkt *p);
-int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
-		   struct svr_flow *f);
+enum svr_drop_reason svr_rewrite_route(struct sk_buff *skb,
+				       const struct svr_pkt *p,
+				       struct svr_flow *f,
+				       const struct svr_rewrite *rw);
 struct dst_entry *svr_route_output(struct net *net, u8 family,
 				   const union svr_addr *daddr,
 				   const union svr_addr *saddr, u8 proto,

@@ -47,6 +47,7 @@ enum svr_rw_flags {
 	SVR_RW_DADDR	= BIT(1),
 	SVR_RW_SPORT	= BIT(2),
 	SVR_RW_DPORT	= BIT(3),
+	SVR_RW_ALL	= SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT,
 };
 
 /* What a flow's packets become. */

@@ -1272,20 +1272,17 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		}
 	}
 
-	if (svr_nat_apply(skb, &q, rw, SVR_RW_DADDR | SVR_RW_DPORT))
-		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	if (f->dir == SVR_DIR_FWD && s->nh.type == SVR_NH_GATEWAY) {
-		if (svr_nat_apply(skb, &q, rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		if (svr_nat_apply(skb, &q, rw, SVR_RW_ALL))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		if (full)
 			finish_full(skb, &q);
 		svr_untrack(skb);
 		return svr_xmit_gateway(sn, skb, &q, &s->nh);
 	}
-	if (svr_flow_route(skb, &q, f))
-		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
-	if (svr_nat_apply(skb, &q, rw, SVR_RW_SADDR | SVR_RW_SPORT))
-		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	why = svr_rewrite_route(skb, &q, f, rw);
+	if (why)
+		return svr_drop(sn, skb, why);
 	if (full)
 		finish_full(skb, &q);
 	svr_untrack(skb);
