@@ -197,9 +197,9 @@ static bool svr_flow_route_kept(struct sk_buff *skb, const struct svr_pkt *p,
 }
 
 /*
- * Route a packet of flow @f's session: the kept route (above), else a
- * lookup (svr_route_input()) whose result is kept for the next one. 0 or
- * -errno, as svr_route_input().
+ * Route a packet of flow @f's session whose kept route (above) would not
+ * do: a lookup (svr_route_input()), its result kept for the next packet.
+ * 0 or -errno, as svr_route_input().
  */
 static int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
 			  struct svr_flow *f)
@@ -209,7 +209,7 @@ static int svr_flow_route(struct sk_buff *skb, const struct svr_pkt *p,
 	bool cache;
 	int ret;
 
-	if (skb_dst(skb) || svr_flow_route_kept(skb, p, f))
+	if (skb_dst(skb))
 		return 0;
 	cache = svr_flow_dst_ok(dev_net(skb->dev), p);
 	ret = svr_route_input(skb, p);

@@ -1115,26 +1115,26 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 
 	if (vec_from_peer(s, f->dir) && !from_done) {
 		/* From the peer: HMAC off, metadata off, UDP back to ICMP. */
-		bool md = svr_vec_is_md(skb, &q);
+		bool is_md = svr_vec_is_md(skb, &q);
 
 		sec = vec_sec(s, f->dir, true);
 		if (vec_sec_hmac(sec) ||
-		    (v->flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) || md) {
+		    (v->flags & (SVR_VEC_ICMP | SVR_VEC_PAYLOAD)) || is_md) {
 			why = l4_check(skb, &q);
 			if (why)
 				return svr_drop(sn, skb, why);
 		}
-		if (sec || md) {
-			why = hmac_check(sn, skb, &q, sec, md);
+		if (sec || is_md) {
+			why = hmac_check(sn, skb, &q, sec, is_md);
 			if (why)
 				return svr_drop(sn, skb, why);
 			/* The trailer is off: ask again of what is left. */
 			if (vec_sec_hmac(sec)) {
 				full = true;
-				md = svr_vec_is_md(skb, &q);
+				is_md = svr_vec_is_md(skb, &q);
 			}
 		}
-		if (md) {
+		if (is_md) {
 			struct svr_key *key;
 			struct svr_md md;
 
