@@ -43,6 +43,7 @@ struct svr_router {
 	u16		wayport_hi;
 	u32		icmp_rate;		/* ICMP errors per second */
 	u32		keepalive;		/* seconds, 0: off */
+	bool		direct_xmit;		/* svr_xmit_direct() */
 };
 
 struct svr_tenant {

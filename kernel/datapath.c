@@ -34,6 +34,7 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "svr.h"
 #include "config.h"
@@ -377,6 +378,108 @@ unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/* Would ip_forward() meet IPsec here: policies in the netns, a decrypted packet? */
+static bool svr_xfrm_active(const struct net *net, const struct sk_buff *skb)
+{
+#ifdef CONFIG_XFRM
+	return net->xfrm.policy_count[XFRM_POLICY_FWD] ||
+	       net->xfrm.policy_count[XFRM_POLICY_OUT] || secpath_exists(skb);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Can svr_xmit_direct() send @skb on route @rt? Only what ip_forward()
+ * and ip_output() would send as it is: a unicast forwarding route without
+ * a lightweight tunnel, no IP options, a TTL that does not expire here,
+ * within the route's MTU (a GSO packet: its segments) and not reassembled
+ * (the stack fragments again, or answers "fragmentation needed"), no
+ * IPsec in the netns, no LRO packet (the stack refuses those).
+ */
+static bool svr_direct_ok(const struct net *net, const struct sk_buff *skb,
+			  const struct rtable *rt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int mtu;
+
+	if (rt->rt_type != RTN_UNICAST || rt->dst.lwtstate ||
+	    iph->ihl != 5 || iph->ttl <= 1 || skb->sk ||
+	    IPCB(skb)->frag_max_size || svr_xfrm_active(net, skb))
+		return false;
+	if (skb_is_gso(skb) && !skb_shinfo(skb)->gso_type)
+		return false;
+	mtu = ip_dst_mtu_maybe_forward(&rt->dst, true);
+	return skb->len <= mtu ||
+	       (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
+}
+
+/*
+ * Send a routed IPv4 packet from PREROUTING to its next hop's neighbour
+ * entry, as an nftables flowtable sends an offloaded flow: what
+ * ip_forward() and ip_output() do to the packet (checksum state, TTL,
+ * priority, the IP MIB counters, headroom), without the FORWARD and
+ * POSTROUTING hooks between them. NF_STOLEN, or NF_ACCEPT when the
+ * stack must forward it (svr_direct_ok()).
+ */
+static unsigned int svr_xmit_direct(struct svr_net *sn, struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	struct net *net = sn->net;
+	struct neighbour *neigh;
+	bool is_v6gw = false;
+	struct iphdr *iph;
+
+	if (!svr_direct_ok(net, skb, rt))
+		return NF_ACCEPT;
+	skb_forward_csum(skb);
+	if (skb_cow(skb, LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len))
+		return svr_drop(sn, skb, SVR_DROP_NOMEM);
+	iph = ip_hdr(skb);
+	ip_decrease_ttl(iph);
+	IPCB(skb)->flags |= IPSKB_FORWARDED;
+	if (READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority))
+		skb->priority = rt_tos2priority(iph->tos);
+	__IP_INC_STATS(net, IPSTATS_MIB_OUTFORWDATAGRAMS);
+	__IP_ADD_STATS(net, IPSTATS_MIB_OUTOCTETS, skb->len);
+	IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);
+	skb_clear_tstamp(skb);
+	skb->dev = rt->dst.dev;
+	neigh = ip_neigh_for_gw(rt, skb, &is_v6gw);
+	if (IS_ERR(neigh))
+		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
+	svr_stat_inc(sn, SVR_STAT_DIRECT_XMIT);
+	neigh_output(neigh, skb, is_v6gw);
+	return NF_STOLEN;
+}
+
+/**
+ * svr_pass - the verdict for a packet svr rewrote and routed
+ * @sn: the router
+ * @skb: the packet, with its route
+ * @f: its flow
+ *
+ * NF_ACCEPT: the stack forwards it (ip_forward(), FORWARD, POSTROUTING).
+ * With the router's direct-xmit on, an IPv4 packet of a session that has
+ * seen a reply, other than its direction's first, is sent from here
+ * (svr_xmit_direct()): each direction's first packet went through the
+ * FORWARD rules, as a flowtable offloads a connection only after them.
+ *
+ * Return: NF_ACCEPT or NF_STOLEN.
+ */
+unsigned int svr_pass(struct svr_net *sn, struct sk_buff *skb,
+		      struct svr_flow *f)
+{
+	u8 state = READ_ONCE(svr_flow_session(f)->state);
+
+	if (skb->protocol != htons(ETH_P_IP) || !skb_dst(skb) ||
+	    state == SVR_SS_NEW || state == SVR_SS_CLOSED ||
+	    atomic64_read(&f->packets) < 2 ||
+	    !svr_router_get_rcu(sn)->direct_xmit)
+		return NF_ACCEPT;
+	return svr_xmit_direct(sn, skb);
+}
+
 /*
  * Apply @f's rewrite and send the packet on: the destination before
  * routing, then svr's own route lookup when the source changes too.
@@ -407,7 +510,7 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 	if (why)
 		return svr_drop(sn, skb, why);
 	svr_untrack(skb);
-	return NF_ACCEPT;
+	return svr_pass(sn, skb, f);
 }
 
 static const struct tcphdr *svr_tcph(const struct sk_buff *skb,

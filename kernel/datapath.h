@@ -54,6 +54,8 @@ struct dst_entry *svr_route_output(struct net *net, u8 family,
 				   const union svr_addr *daddr,
 				   const union svr_addr *saddr, u8 proto,
 				   int oif, u8 flags);
+unsigned int svr_pass(struct svr_net *sn, struct sk_buff *skb,
+		      struct svr_flow *f);
 unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 			      const struct svr_pkt *p,
 			      const struct svr_sess_nh *nh);

@@ -85,6 +85,7 @@ static const struct nla_policy svr_router_policy[SVR_A_ROUTER_MAX + 1] = {
 	[SVR_A_ROUTER_WAYPORT_HI]	= { .type = NLA_U16 },
 	[SVR_A_ROUTER_ICMP_RATE]	= { .type = NLA_U32 },
 	[SVR_A_ROUTER_KEEPALIVE]	= { .type = NLA_U32 },
+	[SVR_A_ROUTER_DIRECT_XMIT]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy svr_iface_policy[SVR_A_IFACE_MAX + 1] = {
@@ -282,7 +283,8 @@ static int svr_fill_router(struct sk_buff *msg, const void *obj,
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_LO, r->wayport_lo) ||
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_HI, r->wayport_hi) ||
 	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate) ||
-	    nla_put_u32(msg, SVR_A_ROUTER_KEEPALIVE, r->keepalive))
+	    nla_put_u32(msg, SVR_A_ROUTER_KEEPALIVE, r->keepalive) ||
+	    nla_put_u8(msg, SVR_A_ROUTER_DIRECT_XMIT, r->direct_xmit))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -993,6 +995,8 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto err;
 	}
+	if (tb[SVR_A_ROUTER_DIRECT_XMIT])
+		r->direct_xmit = nla_get_u8(tb[SVR_A_ROUTER_DIRECT_XMIT]);
 	if (tb[SVR_A_ROUTER_WAYPORT_LO])
 		r->wayport_lo = nla_get_u16(tb[SVR_A_ROUTER_WAYPORT_LO]) ?:
 				SVR_DEF_WAYPORT_LO;

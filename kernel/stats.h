@@ -60,6 +60,7 @@
 #define SVR_EVENTS(FN)							\
 	FN(PKT_PRE,		"pkt_prerouting")			\
 	FN(FAST_LANE,		"pkt_fast_lane")			\
+	FN(DIRECT_XMIT,		"pkt_direct_xmit")			\
 	FN(FIB_LOOKUP,		"fib_lookups")				\
 	FN(SESS_CREATED,	"sessions_created")			\
 	FN(SESS_DELETED,	"sessions_deleted")			\

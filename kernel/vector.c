@@ -1286,7 +1286,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 	if (full)
 		finish_full(skb, &q);
 	svr_untrack(skb);
-	return NF_ACCEPT;
+	return svr_pass(sn, skb, f);
 }
 
 /*

@@ -127,6 +127,14 @@ def router(nl):
                E.EINVAL, "wayport range is reversed")
     eq(nl.get("router_get", {})["name"], "rA", "failed set changed nothing")
     nl.do("router_set", {"timeout_udp": 0, "session_limit": 0})
+    eq(nl.get("router_get", {})["direct_xmit"], 0, "direct-xmit off by default")
+    nl.do("router_set", {"direct_xmit": 1})
+    eq(nl.get("router_get", {})["direct_xmit"], 1, "direct-xmit on")
+    expect_err(nl, "router_set", {"direct_xmit": 2}, POL)
+    nl.do("router_set", {"timeout_udp": 0})
+    eq(nl.get("router_get", {})["direct_xmit"], 1, "a set without it keeps it")
+    nl.do("router_set", {"direct_xmit": 0})
+    eq(nl.get("router_get", {})["direct_xmit"], 0, "direct-xmit off")
 
 
 @case

@@ -48,6 +48,8 @@ const struct svr_opt router_opts[] = {
 	{ .kw = "keepalive", .json = "keepalive", .meta = "SECONDS",
 	  .type = OPT_U32, .attr = SVR_A_ROUTER_KEEPALIVE,
 	  .max = 86400 },
+	{ .kw = "direct-xmit", .json = "direct_xmit", .type = OPT_FLAG8,
+	  .attr = SVR_A_ROUTER_DIRECT_XMIT },
 	{ }
 };
 
