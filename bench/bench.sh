@@ -42,7 +42,7 @@ else
 	MIX_N=${SVR_BENCH_MIX_N:-200} MIX_BULK=${SVR_BENCH_MIX_BULK:-20000000}
 	IDLE_N=100000 IDLE_SMALL=1000
 fi
-MODES=${SVR_BENCH_MODES-"plain nat wg ipsec svr svr-hmac svr-enc"}
+MODES=${SVR_BENCH_MODES-"plain nat wg ipsec svr svr-direct svr-hmac svr-enc"}
 WL=${SVR_BENCH_WL:-tcp udp rr}
 SV=203.0.113.10
 CK=00112233445566778899aabbccddeeff
@@ -262,6 +262,12 @@ mode_svr-local() {
 mode_svr() {
 	svr_common cipher aes-cbc-128 hmac none &&
 		svr_keys cipher-key "hex:$CK"
+}
+
+# The same with the router option direct-xmit on both routers: sessions
+# that have seen a reply are sent from PREROUTING (datapath.md).
+mode_svr-direct() {
+	mode_svr && A router set direct-xmit && B router set direct-xmit
 }
 
 mode_svr-base() {

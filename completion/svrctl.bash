@@ -101,7 +101,7 @@ _svrctl_value()
 	file) _svrctl_files ;;
 	name|session-limit|tcp-timeout|tcp-close-timeout|udp-timeout|icmp-timeout|\
 	wayport-range|icmp-rate|prefix|port|timeout|cost|port-range|gateway|path|\
-	bfd-interval|bfd-multiplier) ;;
+	bfd-interval|bfd-multiplier|keepalive) ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -156,7 +156,8 @@ _svrctl_object()
 		[ "$verb" = set ] || return
 		_svrctl_value && return
 		_svrctl_add name session-limit tcp-timeout tcp-close-timeout \
-			udp-timeout icmp-timeout wayport-range icmp-rate ;;
+			udp-timeout icmp-timeout wayport-range icmp-rate \
+			keepalive direct-xmit no-direct-xmit ;;
 	interface)
 		if [ "$n" = 1 ]; then
 			if [ "$verb" = add ]; then
