@@ -372,11 +372,11 @@ wl_mix() { # MODE REP: wan bytes / application bytes for the fixed mix
 	record "$1" mix_ratio "$2" "$(awk -v w=$wire -v a=$app 'BEGIN { printf "%.4f", w / a }')" ratio
 }
 
-svr_drops() { # the drop counters that moved, for the log
+svr_drops() { # the drop counters that moved and the fast lane's, for the log
 	[ -r /proc/net/svr/stats ] || return 0
 	local r
 	for r in "$rA" "$rB"; do
-		ip netns exec "$r" awk -v r="${r%%-*}" '$2 != 0 && $1 ~ /drop|fail|error/ { printf "%s %s=%s ", r, $1, $2 } END { print "" }' /proc/net/svr/stats
+		ip netns exec "$r" awk -v r="${r%%-*}" '$2 != 0 && $1 ~ /drop|fail|error|pkt_fast_lane|pkt_direct_xmit/ { printf "%s %s=%s ", r, $1, $2 } END { print "" }' /proc/net/svr/stats
 	done | sed 's/^/# svr counters: /'
 }
 
