@@ -143,7 +143,7 @@ def render(meta, vals, errors, skips, host):
       + (f"; crypto drivers chosen: {meta['crypto']}" if meta.get('crypto') else ""))
     w(f"- emulator: {host['qemu']}, TCG (no KVM), multi-threaded")
     w(f"- host: {host['host_cpu']}, {host['host_cpus']} CPUs shared with other jobs, Linux {host['host_kernel']}"
-      f"{'; load average ' + host['load'] + ' (1, 5, 15 min) when the run ended' if host.get('load') else ''}")
+      f"{'; load average ' + host['load'] + ' (1, 5, 15 min) when this report was rendered (make bench: right after the run)' if host.get('load') else ''}")
     w("")
     plain_frame = F.med("plain", "wan_frame")
 
