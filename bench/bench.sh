@@ -9,9 +9,10 @@
 #
 # for each way of getting across the wan: plain forwarding (no module),
 # conntrack + nftables masquerade on rA, WireGuard rA<->rB, an IPsec ESP
-# tunnel (AES-GCM) rA<->rB, and svr (metadata encrypted, HMAC off / HMAC
-# sha256-128 / payload encryption). Modes are run round robin, SVR_BENCH_REPS
-# times, so that a slow minute of a shared host spreads over all of them.
+# tunnel (AES-GCM) rA<->rB, and svr (metadata encrypted, HMAC off, with
+# and without direct-xmit / HMAC sha256-128 / payload encryption). Modes
+# are run round robin, SVR_BENCH_REPS times (every second time in reverse
+# order), so that a slow minute of a shared host spreads over all of them.
 # Every figure is one JSON line in SVR_BENCH_OUT; bench/report.py makes the
 # tables and the plot. Nothing here asserts a time: a workload that cannot
 # run at all (no connectivity) is recorded as an error and makes the script
@@ -513,8 +514,14 @@ for t in iperf3 wg jq nft ethtool; do
 done
 meta
 start=$(date +%s)
+# Odd repetitions run the modes in the listed order, even ones in reverse:
+# a mode run right after another svr mode measures a few per cent less
+# (benchmarks.md, "direct-xmit"), so no mode always follows the same one.
+rev=$(echo $MODES | tr ' ' '\n' | tac | tr '\n' ' ')
 for rep in $(seq "$REPS"); do
-	for m in $MODES; do
+	order=$MODES
+	[ $((rep % 2)) = 0 ] && order=$rev
+	for m in $order; do
 		run_mode "$m" "$rep"
 	done
 done
