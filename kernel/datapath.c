@@ -784,9 +784,8 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (ret) {
 		svr_session_free_unhashed(s);
-		/* rhashtable: -ENOMEM/-EBUSY when it cannot grow right now. */
 		return svr_drop(sn, skb,
-				ret == -ENOSPC || ret == -E2BIG ? SVR_DROP_TABLE_FULL :
+				ret == -ENOSPC ? SVR_DROP_TABLE_FULL :
 				ret == -EADDRINUSE ? SVR_DROP_NAT_EXHAUSTED :
 				SVR_DROP_NOMEM);
 	}

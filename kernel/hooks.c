@@ -70,6 +70,10 @@ int svr_hooks_enable(struct svr_net *sn)
 	if (sn->hooks_on)
 		return 0;
 
+	ret = svr_session_table_init(sn);
+	if (ret)
+		return ret;
+
 	/* Sessions are keyed by ports: reassemble fragments first. */
 	ret = nf_defrag_ipv4_enable(sn->net);
 	if (ret)

@@ -34,11 +34,11 @@ static void show_tuple(struct seq_file *seq, const char *what,
 static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 {
 	struct svr_net *sn = svr_pernet(seq_file_single_net(seq));
-	struct rhashtable_iter iter;
+	struct svr_sess_iter iter;
 	struct svr_session *s;
 
-	rhashtable_walk_enter(&sn->sess.table, &iter);
-	rhashtable_walk_start(&iter);
+	svr_session_walk_init(&iter, sn);
+	rcu_read_lock();
 	while ((s = svr_session_walk_next(&iter))) {
 		const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
 		const struct svr_flow *rv = &s->flow[SVR_DIR_REV];
@@ -60,8 +60,7 @@ static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 			   (unsigned long)svr_session_idle(s) / HZ,
 			   READ_ONCE(s->timeout));
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	rcu_read_unlock();
 	return 0;
 }
 

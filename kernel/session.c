@@ -4,13 +4,16 @@
  *
  * DOC: Locking
  * Lookups run under RCU from the packet path. Sessions are created in
- * softirq by the first packet and inserted with rhashtable's own bucket
- * locks; s->lock serialises a session's state and its removal (the first
+ * softirq by the first packet and inserted under their buckets' locks
+ * (svr_flow_insert()); s->lock serialises a session's state and its removal (the first
  * caller of svr_session_delete() unhashes it, others see ->dead). The
  * table holds one reference, dropped on delete; the memory goes after an
  * RCU grace period once the last reference is gone. Expiry runs in a
  * delayed work per netns, never on the packet path.
  */
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
@@ -46,12 +49,16 @@ enum {
 	SVR_TCP_RST_TIMEOUT	= 1,
 };
 
-static const struct rhashtable_params svr_flow_params = {
-	.key_len		= sizeof(struct svr_tuple),
-	.key_offset		= offsetof(struct svr_flow, key),
-	.head_offset		= offsetof(struct svr_flow, node),
-	.automatic_shrinking	= true,
-};
+/*
+ * The table's buckets per router, read when a router starts (its first
+ * interface): 0 at load means from the RAM, as conntrack's hashsize.
+ */
+static unsigned int svr_hashsize __read_mostly;
+module_param_named(hashsize, svr_hashsize, uint, 0644);
+MODULE_PARM_DESC(hashsize,
+		 "session table buckets per router, rounded up to a power of 2 (default: from the RAM)");
+
+#define SVR_HASHSIZE_MAX	(1U << 24)
 
 static u32 svr_session_timeout(const struct svr_session *s);
 
@@ -89,9 +96,162 @@ static u32 svr_session_limit(struct svr_net *sn)
 	return limit;
 }
 
+/*
+ * A chain ends in a nulls marker, its bucket's number: a lookup that ends
+ * on another's followed a flow rehashed under it (failover), and looks
+ * again.
+ */
+#define SVR_NULLS(b)	((struct svr_flow __force __rcu *)(((unsigned long)(b) << 1) | 1UL))
+
+static bool svr_is_nulls(const struct svr_flow *f)
+{
+	return (unsigned long)f & 1UL;
+}
+
+/* The table is set before the hooks and freed after them: no RCU needed. */
+static struct svr_sess_table *svr_sess_table(struct svr_net *sn)
+{
+	return rcu_dereference_raw(sn->sess.table);
+}
+
+static u32 svr_flow_bucket(const struct svr_sess_table *t,
+			   const struct svr_tuple *key)
+{
+	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
+	return jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), t->seed) &
+	       t->mask;
+}
+
+static spinlock_t *svr_bucket_lock(struct svr_sess_table *t, u32 b)
+{
+	return &t->locks[b % SVR_SESS_LOCKS];
+}
+
 struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key)
 {
-	return rhashtable_lookup(&sn->sess.table, key, svr_flow_params);
+	const struct svr_sess_table *t = svr_sess_table(sn);
+	struct svr_flow *f;
+	u32 b;
+
+	if (unlikely(!t))
+		return NULL;
+	b = svr_flow_bucket(t, key);
+restart:
+	for (f = rcu_dereference(t->buckets[b]); !svr_is_nulls(f);
+	     f = rcu_dereference(f->next))
+		if (!memcmp(&f->key, key, sizeof(*key)))
+			return f;
+	if (unlikely(f != (struct svr_flow __force *)SVR_NULLS(b)))
+		goto restart;
+	return NULL;
+}
+
+#define svr_bucket_deref(p, lock) rcu_dereference_protected(p, lockdep_is_held(lock))
+
+/* -EEXIST if a flow with @f's key is there. */
+static int svr_flow_insert(struct svr_net *sn, struct svr_flow *f)
+{
+	struct svr_sess_table *t = svr_sess_table(sn);
+	struct svr_flow *p;
+	spinlock_t *lock;
+	u32 b;
+
+	if (unlikely(!t))
+		return -ENOMEM;
+	b = svr_flow_bucket(t, &f->key);
+	lock = svr_bucket_lock(t, b);
+	spin_lock_bh(lock);
+	for (p = svr_bucket_deref(t->buckets[b], lock); !svr_is_nulls(p);
+	     p = svr_bucket_deref(p->next, lock)) {
+		if (!memcmp(&p->key, &f->key, sizeof(f->key))) {
+			spin_unlock_bh(lock);
+			return -EEXIST;
+		}
+	}
+	RCU_INIT_POINTER(f->next, svr_bucket_deref(t->buckets[b], lock));
+	rcu_assign_pointer(t->buckets[b], f);
+	spin_unlock_bh(lock);
+	return 0;
+}
+
+/*
+ * Unlink @f if it is hashed (under the key it was hashed with). Readers on
+ * it go on down its chain; a walker may see it once more.
+ */
+static void svr_flow_remove(struct svr_net *sn, struct svr_flow *f)
+{
+	struct svr_sess_table *t = svr_sess_table(sn);
+	struct svr_flow __rcu **pp;
+	struct svr_flow *p;
+	spinlock_t *lock;
+	u32 b;
+
+	if (unlikely(!t))
+		return;
+	b = svr_flow_bucket(t, &f->key);
+	lock = svr_bucket_lock(t, b);
+	spin_lock_bh(lock);
+	for (pp = &t->buckets[b]; !svr_is_nulls(p = svr_bucket_deref(*pp, lock));
+	     pp = &p->next) {
+		if (p == f) {
+			rcu_assign_pointer(*pp, svr_bucket_deref(f->next, lock));
+			break;
+		}
+	}
+	spin_unlock_bh(lock);
+}
+
+u32 svr_session_buckets(struct svr_net *sn)
+{
+	struct svr_sess_table *t = svr_sess_table(sn);
+
+	return t ? t->mask + 1 : 0;
+}
+
+/* The default hashsize: conntrack's rule (nf_conntrack_init_start()). */
+static unsigned int svr_hashsize_auto(void)
+{
+	unsigned long pages = totalram_pages();
+	unsigned long n;
+
+	if (BITS_PER_LONG >= 64 && pages > (4UL << (30 - PAGE_SHIFT)))
+		return 262144;
+	if (pages > (1UL << (30 - PAGE_SHIFT)))
+		return 65536;
+	n = (pages << PAGE_SHIFT) / 16384 / sizeof(void *);
+	return roundup_pow_of_two(max(n, 1024UL));
+}
+
+/*
+ * The router starts (its first interface, cfg_lock held): its table, of
+ * hashsize buckets. Sessions never move to a bigger one: a fixed array
+ * costs nothing per session and a lookup never waits for a resize.
+ */
+int svr_session_table_init(struct svr_net *sn)
+{
+	unsigned int n = clamp(READ_ONCE(svr_hashsize), 1U, SVR_HASHSIZE_MAX);
+	struct svr_sess_table *t;
+	u32 i;
+
+	if (rcu_access_pointer(sn->sess.table))
+		return 0;
+	n = roundup_pow_of_two(n);
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	t->buckets = kvmalloc_array(n, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
+	if (!t->buckets) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		RCU_INIT_POINTER(t->buckets[i], SVR_NULLS(i));
+	for (i = 0; i < SVR_SESS_LOCKS; i++)
+		spin_lock_init(&t->locks[i]);
+	t->mask = n - 1;
+	t->seed = get_random_u32();
+	rcu_assign_pointer(sn->sess.table, t);
+	return 0;
 }
 
 struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
@@ -202,18 +362,17 @@ bool svr_session_reopen(struct svr_session *old)
 /* Hash @dir's flow; a closed TCP session in the way goes (reopen). */
 static int svr_session_hash_new(struct svr_session *s, enum svr_dir dir)
 {
-	struct rhashtable *t = &s->sn->sess.table;
 	struct svr_flow *f = &s->flow[dir];
 	struct svr_flow *old;
 	int ret;
 
-	ret = rhashtable_lookup_insert_fast(t, &f->node, svr_flow_params);
+	ret = svr_flow_insert(s->sn, f);
 	if (ret != -EEXIST || f->key.proto != IPPROTO_TCP)
 		return ret;
 	old = svr_flow_lookup(s->sn, &f->key);
 	if (!old || !svr_session_reopen(svr_flow_session(old)))
 		return ret;
-	return rhashtable_lookup_insert_fast(t, &f->node, svr_flow_params);
+	return svr_flow_insert(s->sn, f);
 }
 
 int svr_session_insert(struct svr_session *s)
@@ -238,8 +397,7 @@ int svr_session_insert(struct svr_session *s)
 	return 0;
 
 err_fwd:
-	rhashtable_remove_fast(&st->table, &s->flow[SVR_DIR_FWD].node,
-			       svr_flow_params);
+	svr_flow_remove(s->sn, &s->flow[SVR_DIR_FWD]);
 err_count:
 	atomic_dec(&st->count);
 	return ret;
@@ -247,8 +405,7 @@ err_count:
 
 void svr_session_unhash_flow(struct svr_session *s, enum svr_dir dir)
 {
-	rhashtable_remove_fast(&s->sn->sess.table, &s->flow[dir].node,
-			       svr_flow_params);
+	svr_flow_remove(s->sn, &s->flow[dir]);
 }
 
 /* -EADDRINUSE when the key is taken. */
@@ -256,8 +413,7 @@ int svr_session_hash_flow(struct svr_session *s, enum svr_dir dir)
 {
 	int ret;
 
-	ret = rhashtable_lookup_insert_fast(&s->sn->sess.table,
-					    &s->flow[dir].node, svr_flow_params);
+	ret = svr_flow_insert(s->sn, &s->flow[dir]);
 	return ret == -EEXIST ? -EADDRINUSE : ret;
 }
 
@@ -311,8 +467,7 @@ void svr_session_delete(struct svr_session *s, enum svr_del_reason why)
 	spin_unlock_bh(&s->lock);
 
 	for (i = 0; i < SVR_DIR_MAX; i++)
-		rhashtable_remove_fast(&st->table, &s->flow[i].node,
-				       svr_flow_params);
+		svr_flow_remove(s->sn, &s->flow[i]);
 	atomic_dec(&st->count);
 	if (!s->stale) {
 		svr_stat_inc(s->sn, SVR_STAT_SESS_DELETED);
@@ -426,22 +581,46 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 }
 
-struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter)
+/* The next flow of @iter's bucket, or of the buckets after it. */
+static struct svr_flow *svr_walk_flow(struct svr_sess_iter *iter,
+				      const struct svr_sess_table *t)
 {
 	struct svr_flow *f;
+	u32 i;
 
-	for (;;) {
-		f = rhashtable_walk_next(iter);
-		if (IS_ERR(f)) {
-			if (PTR_ERR(f) == -EAGAIN)
-				continue;
+	if (iter->pos) {
+		f = rcu_dereference(iter->pos->next);
+	} else {
+		if (iter->bucket > t->mask)
+			return NULL;
+		f = rcu_dereference(t->buckets[iter->bucket]);
+		for (i = 0; i < iter->skip && !svr_is_nulls(f); i++)
+			f = rcu_dereference(f->next);
+	}
+	while (svr_is_nulls(f)) {
+		iter->skip = 0;
+		if (++iter->bucket > t->mask) {
+			iter->pos = NULL;
 			return NULL;
 		}
-		if (!f)
-			return NULL;
+		f = rcu_dereference(t->buckets[iter->bucket]);
+	}
+	iter->skip++;
+	iter->pos = f;
+	return f;
+}
+
+struct svr_session *svr_session_walk_next(struct svr_sess_iter *iter)
+{
+	const struct svr_sess_table *t = svr_sess_table(iter->sn);
+	struct svr_flow *f;
+
+	if (!t)
+		return NULL;
+	while ((f = svr_walk_flow(iter, t)))
 		if (f->dir == SVR_DIR_FWD)
 			return svr_flow_session(f);
-	}
+	return NULL;
 }
 
 /*
@@ -454,23 +633,23 @@ static unsigned int svr_sessions_walk(struct svr_net *sn,
 							 void *arg),
 				      void *arg)
 {
-	struct rhashtable_iter iter;
+	struct svr_sess_iter iter;
 	struct svr_session *s;
 	unsigned int n = 0, batch = 0;
 
-	rhashtable_walk_enter(&sn->sess.table, &iter);
-	rhashtable_walk_start(&iter);
+	svr_session_walk_init(&iter, sn);
+	rcu_read_lock();
 	while ((s = svr_session_walk_next(&iter))) {
 		n += fn(s, arg);
 		if (++batch >= 256) {
 			batch = 0;
-			rhashtable_walk_stop(&iter);
+			svr_session_walk_pause(&iter);
+			rcu_read_unlock();
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			rcu_read_lock();
 		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	rcu_read_unlock();
 	return n;
 }
 
@@ -512,9 +691,10 @@ void svr_sessions_retime(struct svr_net *sn)
 
 /*
  * Delete every session for which @match says yes (all if @match is NULL).
- * Process context. Returns how many went. A walk misses the entries that
- * a resize moves behind it (the table shrinks as sessions go, and the walk
- * drops the RCU lock every 256): walk again until a walk deletes nothing
+ * Process context. Returns how many went. A walk can miss some: it drops
+ * the RCU lock every 256 sessions and goes on by counting the entries it
+ * had passed in its bucket, of which the deleted ones are gone by then
+ * (svr_session_walk_next()): walk again until a walk deletes nothing
  * (at most 8 times: new sessions may keep coming). The GC leaves what it
  * missed to its next round.
  */
@@ -622,9 +802,8 @@ static void svr_session_gc(struct work_struct *work)
 		/* Kicks during the walk lower it again. */
 		WRITE_ONCE(st->gc_next, ga.next);
 		/*
-		 * A walk that deleted sessions may have missed some: the
-		 * table shrinks as they go, and a resize moves entries behind
-		 * the walker (svr_session_flush()). Walk again next time.
+		 * A walk that deleted sessions may have missed some
+		 * (svr_session_flush()): walk again next time.
 		 */
 		if (atomic_read(&st->count) &&
 		    svr_session_flush(sn, SVR_DEL_EXPIRED,
@@ -646,13 +825,11 @@ void svr_session_ka_start(struct svr_net *sn)
 int svr_session_net_init(struct svr_net *sn)
 {
 	struct svr_sessions *st = &sn->sess;
-	int ret;
 
 	atomic_set(&st->count, 0);
 	st->gc_next = jiffies + SVR_GC_MAX_WAIT;
-	ret = rhashtable_init(&st->table, &svr_flow_params);
-	if (ret)
-		return ret;
+	/* The table comes with the hooks (svr_session_table_init()). */
+	RCU_INIT_POINTER(st->table, NULL);
 	INIT_DEFERRABLE_WORK(&st->gc, svr_session_gc);
 	INIT_DELAYED_WORK(&st->ka, svr_session_ka_work);
 	queue_delayed_work(system_power_efficient_wq, &st->gc,
@@ -664,16 +841,23 @@ int svr_session_net_init(struct svr_net *sn)
 void svr_session_net_exit(struct svr_net *sn)
 {
 	struct svr_sessions *st = &sn->sess;
+	struct svr_sess_table *t;
 
 	cancel_delayed_work_sync(&st->gc);
 	cancel_delayed_work_sync(&st->ka);
 	svr_session_flush(sn, SVR_DEL_NETNS_EXIT, NULL, NULL);
 	WARN_ON_ONCE(atomic_read(&st->count));
-	rhashtable_destroy(&st->table);
+	t = rcu_replace_pointer(st->table, NULL, true);
+	if (t) {
+		kvfree(t->buckets);
+		kfree(t);
+	}
 }
 
 int __init svr_session_init(void)
 {
+	if (!svr_hashsize)
+		svr_hashsize = svr_hashsize_auto();
 	svr_session_cache = KMEM_CACHE(svr_session, SLAB_ACCOUNT);
 	if (!svr_session_cache)
 		return -ENOMEM;

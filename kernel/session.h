@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The session table: one object per session with two flows (forward and
- * reverse), each hashed by its 7-tuple in one per-netns rhashtable, so a
+ * reverse), each hashed by its 7-tuple in one per-netns hash table, so a
  * packet of either direction finds its session with one RCU lookup.
  */
 #ifndef _SVR_SESSION_H
@@ -10,7 +10,6 @@
 #include <linux/in6.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
-#include <linux/rhashtable.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -69,8 +68,8 @@ struct svr_sess_nh {
 
 /* 72 bytes: two in every session. */
 struct svr_flow {
-	struct rhash_head	node;
-	struct svr_tuple		key;
+	struct svr_flow __rcu	*next;		/* in its bucket; ends in a nulls marker */
+	struct svr_tuple	key;
 	u8			dir;
 	atomic64_t		packets;
 	atomic64_t		bytes;
@@ -186,9 +185,25 @@ struct svr_session {
 	struct svr_vec		vec[];		/* SVR between routers */
 };
 
+/*
+ * The buckets: a fixed array, sized when the router starts (module
+ * parameter hashsize), each a singly linked RCU chain ending in a nulls
+ * marker that names its bucket. Writers take the bucket's lock (one of
+ * SVR_SESS_LOCKS).
+ */
+#define SVR_SESS_LOCKS	256
+
+struct svr_sess_table {
+	u32			mask;		/* buckets - 1 */
+	u32			seed;
+	struct svr_flow __rcu	**buckets;
+	spinlock_t		locks[SVR_SESS_LOCKS];
+};
+
 /* The per-netns table, embedded in struct svr_net. */
 struct svr_sessions {
-	struct rhashtable	table;
+	/* Set once, before the hooks (svr_session_table_init()). */
+	struct svr_sess_table __rcu *table;
 	atomic_t		count;
 	/*
 	 * jiffies: the GC walks the table once this has passed, the
@@ -277,8 +292,33 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),
 			       void *arg);
 
-/* Iterate over sessions (forward flows) for dumps and /proc. */
-struct svr_session *svr_session_walk_next(struct rhashtable_iter *iter);
+/*
+ * Iterate over sessions (forward flows) for dumps and /proc, under RCU:
+ * svr_session_walk_pause() before the RCU read lock is dropped, and the
+ * walk goes on where it was (a session may be seen twice or missed if
+ * its bucket changed meanwhile).
+ */
+struct svr_sess_iter {
+	struct svr_net		*sn;
+	u32			bucket;
+	u32			skip;		/* entries of @bucket passed */
+	struct svr_flow		*pos;		/* the last one, under RCU only */
+};
+
+static inline void svr_session_walk_init(struct svr_sess_iter *iter,
+					 struct svr_net *sn)
+{
+	*iter = (struct svr_sess_iter){ .sn = sn };
+}
+
+static inline void svr_session_walk_pause(struct svr_sess_iter *iter)
+{
+	iter->pos = NULL;
+}
+
+struct svr_session *svr_session_walk_next(struct svr_sess_iter *iter);
+int svr_session_table_init(struct svr_net *sn);
+u32 svr_session_buckets(struct svr_net *sn);
 
 /* Netlink (session_nl.c). */
 void svr_session_event(struct svr_session *s, bool created,

@@ -189,36 +189,34 @@ static void filter_parse(struct nlattr **attrs, struct filter *f)
 int svr_session_nl_dump_start(struct netlink_callback *cb)
 {
 	struct svr_net *sn = svr_pernet(sock_net(cb->skb->sk));
-	struct rhashtable_iter *iter;
+	struct svr_sess_iter *iter;
 
 	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
 	if (!iter)
 		return -ENOMEM;
-	rhashtable_walk_enter(&sn->sess.table, iter);
+	svr_session_walk_init(iter, sn);
 	cb->args[0] = (long)iter;
 	return 0;
 }
 
 int svr_session_nl_dump_done(struct netlink_callback *cb)
 {
-	struct rhashtable_iter *iter = (void *)cb->args[0];
-
-	if (iter) {
-		rhashtable_walk_exit(iter);
-		kfree(iter);
-	}
+	kfree((void *)cb->args[0]);
+	if (cb->args[1])
+		svr_session_put((void *)cb->args[1]);
+	cb->args[1] = 0;
 	return 0;
 }
 
 int svr_session_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct rhashtable_iter *iter = (void *)cb->args[0];
+	struct svr_sess_iter *iter = (void *)cb->args[0];
 	struct svr_session *s = (void *)cb->args[1];
 	struct filter f;
 	int ret = 0;
 
 	filter_parse(genl_dumpit_info(cb)->attrs, &f);
-	rhashtable_walk_start(iter);
+	rcu_read_lock();
 	/* cb->args[1]: a session that did not fit in the last message. */
 	if (!s)
 		s = svr_session_walk_next(iter);
@@ -237,17 +235,18 @@ int svr_session_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[1] = 0;
 	if (s && ret && svr_session_get(s))
 		cb->args[1] = (long)s;
-	rhashtable_walk_stop(iter);
+	svr_session_walk_pause(iter);
+	rcu_read_unlock();
 	return s && ret ? skb->len : 0;
 }
 
 static struct svr_session *find_uuid(struct svr_net *sn, const u8 *uuid)
 {
-	struct rhashtable_iter iter;
 	struct svr_session *s, *found = NULL;
+	struct svr_sess_iter iter;
 
-	rhashtable_walk_enter(&sn->sess.table, &iter);
-	rhashtable_walk_start(&iter);
+	svr_session_walk_init(&iter, sn);
+	rcu_read_lock();
 	while ((s = svr_session_walk_next(&iter))) {
 		if (!memcmp(s->uuid, uuid, sizeof(s->uuid)) && !s->dead &&
 		    !s->stale &&
@@ -256,8 +255,7 @@ static struct svr_session *find_uuid(struct svr_net *sn, const u8 *uuid)
 			break;
 		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	rcu_read_unlock();
 	return found;
 }
 
