@@ -58,7 +58,7 @@ DEBUG_TEST_TIMEOUT ?= 1200
 # takes far longer than CI can give it.
 SVR_DEBUG_TESTS ?= selftests/00-module.sh selftests/01-netns.sh \
 	selftests/11-nlfuzz.sh selftests/30-session.sh \
-	selftests/44-svr-multihop.sh selftests/48-svr-bfd.sh \
+	selftests/33-session-table.sh selftests/44-svr-multihop.sh selftests/48-svr-bfd.sh \
 	selftests/49-direct-xmit.sh selftests/51-payload.sh
 check-debug: setup svrctl
 	@scripts/debug-kernel

@@ -86,6 +86,10 @@ static const struct nla_policy svr_router_policy[SVR_A_ROUTER_MAX + 1] = {
 	[SVR_A_ROUTER_ICMP_RATE]	= { .type = NLA_U32 },
 	[SVR_A_ROUTER_KEEPALIVE]	= { .type = NLA_U32 },
 	[SVR_A_ROUTER_DIRECT_XMIT]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[SVR_A_ROUTER_SESSION_BUCKETS]	= {
+		.type = NLA_REJECT,
+		.reject_message = "session-buckets is read-only (module parameter hashsize)",
+	},
 };
 
 static const struct nla_policy svr_iface_policy[SVR_A_IFACE_MAX + 1] = {
@@ -271,6 +275,7 @@ static int svr_fill_router(struct sk_buff *msg, const void *obj,
 			   const void *arg)
 {
 	const struct svr_router *r = obj;
+	const struct svr_net *sn = arg;
 
 	if (nla_put_string(msg, SVR_A_ROUTER_NAME, r->name) ||
 	    nla_put_u32(msg, SVR_A_ROUTER_SESSION_LIMIT, r->session_limit) ||
@@ -284,7 +289,9 @@ static int svr_fill_router(struct sk_buff *msg, const void *obj,
 	    nla_put_u16(msg, SVR_A_ROUTER_WAYPORT_HI, r->wayport_hi) ||
 	    nla_put_u32(msg, SVR_A_ROUTER_ICMP_RATE, r->icmp_rate) ||
 	    nla_put_u32(msg, SVR_A_ROUTER_KEEPALIVE, r->keepalive) ||
-	    nla_put_u8(msg, SVR_A_ROUTER_DIRECT_XMIT, r->direct_xmit))
+	    nla_put_u8(msg, SVR_A_ROUTER_DIRECT_XMIT, r->direct_xmit) ||
+	    nla_put_u32(msg, SVR_A_ROUTER_SESSION_BUCKETS,
+			svr_session_buckets(sn)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -809,7 +816,7 @@ static int svr_save_phase(struct sk_buff *skb, struct netlink_callback *cb,
 		return svr_dump_one(skb, cb, SVR_CMD_ROUTER_GET,
 				    svr_fill_router,
 				    rcu_dereference_protected(cfg->router, true),
-				    NULL) ? -EMSGSIZE : 1;
+				    sn) ? -EMSGSIZE : 1;
 	case SVR_SAVE_TENANTS:
 		return svr_dump_list(skb, cb, ctx, &cfg->tenant_list,
 				     struct svr_tenant, SVR_CMD_TENANT_GET,
@@ -941,7 +948,7 @@ static int svr_nl_router_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&sn->cfg_lock);
 	ret = svr_nl_reply(info, SVR_CMD_ROUTER_GET, svr_fill_router,
 			   rcu_dereference_protected(sn->cfg->router, true),
-			   NULL);
+			   sn);
 	mutex_unlock(&sn->cfg_lock);
 	return ret;
 }
@@ -1022,7 +1029,7 @@ static int svr_nl_router_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (retime)
 		svr_sessions_retime(sn);
 	svr_session_ka_start(sn);
-	svr_nl_notify(sn, SVR_CMD_ROUTER_CHANGE_NTF, svr_fill_router, r, NULL,
+	svr_nl_notify(sn, SVR_CMD_ROUTER_CHANGE_NTF, svr_fill_router, r, sn,
 		      info);
 	mutex_unlock(&sn->cfg_lock);
 	return 0;

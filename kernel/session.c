@@ -109,7 +109,7 @@ static bool svr_is_nulls(const struct svr_flow *f)
 }
 
 /* The table is set before the hooks and freed after them: no RCU needed. */
-static struct svr_sess_table *svr_sess_table(struct svr_net *sn)
+static struct svr_sess_table *svr_sess_table(const struct svr_net *sn)
 {
 	return rcu_dereference_raw(sn->sess.table);
 }
@@ -201,7 +201,7 @@ static void svr_flow_remove(struct svr_net *sn, struct svr_flow *f)
 	spin_unlock_bh(lock);
 }
 
-u32 svr_session_buckets(struct svr_net *sn)
+u32 svr_session_buckets(const struct svr_net *sn)
 {
 	struct svr_sess_table *t = svr_sess_table(sn);
 

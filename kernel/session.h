@@ -318,7 +318,7 @@ static inline void svr_session_walk_pause(struct svr_sess_iter *iter)
 
 struct svr_session *svr_session_walk_next(struct svr_sess_iter *iter);
 int svr_session_table_init(struct svr_net *sn);
-u32 svr_session_buckets(struct svr_net *sn);
+u32 svr_session_buckets(const struct svr_net *sn);
 
 /* Netlink (session_nl.c). */
 void svr_session_event(struct svr_session *s, bool created,

@@ -135,6 +135,11 @@ def router(nl):
     eq(nl.get("router_get", {})["direct_xmit"], 1, "a set without it keeps it")
     nl.do("router_set", {"direct_xmit": 0})
     eq(nl.get("router_get", {})["direct_xmit"], 0, "direct-xmit off")
+    b = nl.get("router_get", {})["session_buckets"]
+    check(b == 0 or b & (b - 1) == 0, "session-buckets %d: 0 or a power of 2" % b)
+    expect_err(nl, "router_set", {"session_buckets": 8}, E.EINVAL,
+               "session-buckets is read-only (module parameter hashsize)")
+    eq(nl.get("router_get", {})["session_buckets"], b, "session-buckets kept")
 
 
 @case

@@ -50,6 +50,8 @@ const struct svr_opt router_opts[] = {
 	  .max = 86400 },
 	{ .kw = "direct-xmit", .json = "direct_xmit", .type = OPT_FLAG8,
 	  .attr = SVR_A_ROUTER_DIRECT_XMIT },
+	{ .kw = "session-buckets", .json = "session_buckets", .type = OPT_U32,
+	  .attr = SVR_A_ROUTER_SESSION_BUCKETS, .flags = OPT_F_RO },
 	{ }
 };
 
@@ -354,6 +356,8 @@ int opt_parse(const struct svr_opt *opts, bool is_set, int *pargc,
 	*seen |= 1ULL << i;
 	if (is_set && (o->flags & OPT_F_NEW_ONLY))
 		return err_arg(arg, "cannot be changed with set");
+	if (o->flags & OPT_F_RO)
+		return err_arg(arg, "is read-only");
 
 	switch (o->type) {
 	case OPT_BARE8:
@@ -496,7 +500,7 @@ void opt_save(FILE *f, const struct svr_opt *opts, const struct nlattr **tb,
 		const struct nlattr *a = tb[o->attr];
 		uint64_t v = attr_uint(a);
 
-		if (!a)
+		if (!a || (o->flags & OPT_F_RO))
 			continue;
 		switch (o->type) {
 		case OPT_STR:
@@ -546,7 +550,8 @@ void opt_help(FILE *f, const struct svr_opt *opts, bool is_set,
 	for (o = opts; o && o->kw; o++) {
 		char buf[160];
 
-		if (is_set && (o->flags & OPT_F_NEW_ONLY))
+		if ((is_set && (o->flags & OPT_F_NEW_ONLY)) ||
+		    (o->flags & OPT_F_RO))
 			continue;
 		switch (o->type) {
 		case OPT_ENUM8:

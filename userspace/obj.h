@@ -36,6 +36,7 @@ enum opt_type {
 enum {
 	OPT_F_HIDE0	= 1 << 0,	/* text and save leave out 0 / "" */
 	OPT_F_NEW_ONLY	= 1 << 1,	/* not accepted by set */
+	OPT_F_RO	= 1 << 2,	/* shown only: not set, saved or in help */
 };
 
 struct svr_opt {

@@ -352,6 +352,7 @@ enum {
 	SVR_A_ROUTER_ICMP_RATE,		/* u32: ICMP errors per second */
 	SVR_A_ROUTER_KEEPALIVE,		/* u32: seconds of UDP idle, 0 = off */
 	SVR_A_ROUTER_DIRECT_XMIT,	/* u8: 1 = sessions sent from PREROUTING */
+	SVR_A_ROUTER_SESSION_BUCKETS,	/* u32: session table size (read-only) */
 
 	__SVR_A_ROUTER_MAX,
 	SVR_A_ROUTER_MAX = (__SVR_A_ROUTER_MAX - 1)
