@@ -236,12 +236,12 @@ int svr_session_table_init(struct svr_net *sn)
 	if (rcu_access_pointer(sn->sess.table))
 		return 0;
 	n = roundup_pow_of_two(n);
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	t = kvzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
 	t->buckets = kvmalloc_array(n, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
 	if (!t->buckets) {
-		kfree(t);
+		kvfree(t);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
@@ -850,7 +850,7 @@ void svr_session_net_exit(struct svr_net *sn)
 	t = rcu_replace_pointer(st->table, NULL, true);
 	if (t) {
 		kvfree(t->buckets);
-		kfree(t);
+		kvfree(t);
 	}
 }
 
