@@ -433,13 +433,13 @@ run_mode() { # MODE REP
 
 # ---- sessions: memory per session and lookup scaling ----------------------
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
-# vmalloc'd memory: large hash tables (svr's session table's buckets once
-# they outgrow kmalloc) are there, not in Slab:.
+# vmalloc'd memory: large hash tables (svr's session table until session 8,
+# an rhashtable that grew with its sessions) are there, not in Slab:.
 vmalloc_kb() { awk '$1 == "VmallocUsed:" { print $2 }' /proc/meminfo; }
 objsize() { awk -v c="$1" '$1 == c { print $4 }' /proc/slabinfo; }
 used_kb() { awk '$1 == "MemTotal:" { t = $2 } $1 == "MemFree:" { f = $2 } END { print t - f }' /proc/meminfo; }
-# Caches dropped, and the session table's resize done: an rhashtable grows
-# in a worker and frees the old bucket array after an RCU grace period, so
+# Caches dropped, and any hash table's resize done (an rhashtable grows in
+# a worker and frees the old bucket array after an RCU grace period), so
 # VmallocUsed: is read once it holds still (two equal readings, 1 s apart;
 # at most 30 s).
 settle() {
