@@ -89,11 +89,6 @@ static void svr_router_default_name(char *name)
 		strscpy(name, "svr", SVR_NAME_MAX);
 }
 
-struct svr_router *svr_router_get_rcu(struct svr_net *sn)
-{
-	return rcu_dereference(sn->cfg->router);
-}
-
 /* ---- lookups (RCU) ----------------------------------------------------- */
 
 struct svr_iface *svr_iface_lookup(struct svr_net *sn, int ifindex)

@@ -43,7 +43,7 @@ struct svr_router {
 	u16		wayport_hi;
 	u32		icmp_rate;		/* ICMP errors per second */
 	u32		keepalive;		/* seconds, 0: off */
-	bool		direct_xmit;		/* svr_xmit_direct() */
+	bool		direct_xmit;		/* svr_pass() */
 };
 
 struct svr_tenant {
@@ -305,14 +305,6 @@ struct svr_config {
 	u32			busy_next;
 	char			busy_msg[16][128];
 };
-
-/**
- * svr_router_get_rcu - the router settings
- * @sn: the netns's svr state
- *
- * Context: rcu_read_lock(). Never NULL while the netns is alive.
- */
-struct svr_router *svr_router_get_rcu(struct svr_net *sn);
 
 /**
  * svr_iface_lookup - a managed interface by ifindex

@@ -58,6 +58,19 @@ static inline struct svr_net *svr_pernet(const struct net *net)
 }
 
 /* Count @n events @s: every packet makes a few calls, so inline. */
+/**
+ * svr_router_get_rcu - the router settings
+ * @sn: the netns's svr state
+ *
+ * Inline: the fast lane asks it for every packet (svr_pass()).
+ *
+ * Context: rcu_read_lock(). Never NULL while the netns is alive.
+ */
+static inline struct svr_router *svr_router_get_rcu(struct svr_net *sn)
+{
+	return rcu_dereference(sn->cfg->router);
+}
+
 static inline void svr_stat_add(struct svr_net *sn, enum svr_stat s, u64 n)
 {
 	struct svr_pcpu_stats *st = get_cpu_ptr(sn->stats);
