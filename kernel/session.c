@@ -49,16 +49,51 @@ enum {
 	SVR_TCP_RST_TIMEOUT	= 1,
 };
 
+#define SVR_HASHSIZE_MAX	(1U << 24)
+
 /*
  * The table's buckets per router, read when a router starts (its first
- * interface): 0 at load means from the RAM, as conntrack's hashsize.
+ * interface). Always a power of two: a value set is rounded up, and 0
+ * means from the RAM, as conntrack's hashsize (svr_hashsize_auto()).
  */
 static unsigned int svr_hashsize __read_mostly;
-module_param_named(hashsize, svr_hashsize, uint, 0644);
-MODULE_PARM_DESC(hashsize,
-		 "session table buckets per router, rounded up to a power of 2 (default: from the RAM)");
 
-#define SVR_HASHSIZE_MAX	(1U << 24)
+/* The default hashsize: conntrack's rule (nf_conntrack_init_start()). */
+static unsigned int svr_hashsize_auto(void)
+{
+	unsigned long pages = totalram_pages();
+	unsigned long n;
+
+	if (BITS_PER_LONG >= 64 && pages > (4UL << (30 - PAGE_SHIFT)))
+		return 262144;
+	if (pages > (1UL << (30 - PAGE_SHIFT)))
+		return 65536;
+	n = (pages << PAGE_SHIFT) / 16384 / sizeof(void *);
+	return roundup_pow_of_two(max(n, 1024UL));
+}
+
+static int svr_hashsize_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n > SVR_HASHSIZE_MAX)
+		return -ERANGE;
+	WRITE_ONCE(svr_hashsize, n ? roundup_pow_of_two(n) : svr_hashsize_auto());
+	return 0;
+}
+
+static const struct kernel_param_ops svr_hashsize_ops = {
+	.set	= svr_hashsize_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(hashsize, &svr_hashsize_ops, &svr_hashsize, 0644);
+MODULE_PARM_DESC(hashsize,
+		 "session table buckets per router, rounded up to a power of 2 (0: from the RAM, the default)");
 
 static u32 svr_session_timeout(const struct svr_session *s);
 
@@ -208,20 +243,6 @@ u32 svr_session_buckets(const struct svr_net *sn)
 	return t ? t->mask + 1 : 0;
 }
 
-/* The default hashsize: conntrack's rule (nf_conntrack_init_start()). */
-static unsigned int svr_hashsize_auto(void)
-{
-	unsigned long pages = totalram_pages();
-	unsigned long n;
-
-	if (BITS_PER_LONG >= 64 && pages > (4UL << (30 - PAGE_SHIFT)))
-		return 262144;
-	if (pages > (1UL << (30 - PAGE_SHIFT)))
-		return 65536;
-	n = (pages << PAGE_SHIFT) / 16384 / sizeof(void *);
-	return roundup_pow_of_two(max(n, 1024UL));
-}
-
 /*
  * The router starts (its first interface, cfg_lock held): its table, of
  * hashsize buckets. Sessions never move to a bigger one: a fixed array
@@ -229,13 +250,12 @@ static unsigned int svr_hashsize_auto(void)
  */
 int svr_session_table_init(struct svr_net *sn)
 {
-	unsigned int n = clamp(READ_ONCE(svr_hashsize), 1U, SVR_HASHSIZE_MAX);
+	unsigned int n = READ_ONCE(svr_hashsize);
 	struct svr_sess_table *t;
 	u32 i;
 
 	if (rcu_access_pointer(sn->sess.table))
 		return 0;
-	n = roundup_pow_of_two(n);
 	t = kvzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;

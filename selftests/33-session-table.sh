@@ -34,6 +34,14 @@ case_default() {
 	# A power of two, conntrack's rule: 65536 for 1-4 GiB, fewer below.
 	[ "$HS0" -ge 1024 ] && [ "$HS0" -le 262144 ] || fail "hashsize $HS0"
 	[ $((HS0 & (HS0 - 1))) = 0 ] || fail "hashsize $HS0: not a power of two"
+	# Writes are rounded up; 0 is the default again; nonsense is refused.
+	assert_eq "$(cat $HS)" 4 "hashsize after writing 3"
+	echo 0 >$HS
+	assert_eq "$(cat $HS)" "$HS0" "hashsize after writing 0"
+	(echo 99999999 >$HS) 2>/dev/null && fail "hashsize 99999999 accepted"
+	(echo many >$HS) 2>/dev/null && fail "hashsize \"many\" accepted"
+	assert_eq "$(cat $HS)" "$HS0" "hashsize after refused writes"
+	echo 3 >$HS
 	assert_eq "$(buckets "$rA")" 0 "session-buckets before the first interface"
 	topo_two_routers_config >/dev/null
 	veth_link "$rA" wan2 "$rB" wan2 198.51.100.1/24 198.51.100.2/24
@@ -128,6 +136,7 @@ case_delete() {
 case_new_router() {
 	# A router started after the write gets the new size.
 	echo 1000 >$HS
+	assert_eq "$(cat $HS)" 1024 "hashsize after writing 1000"
 	setup_ns rC
 	ip -n "$rC" link add dummy0 type dummy
 	svrctl -n "$rC" interface add dummy0
