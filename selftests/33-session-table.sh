@@ -43,9 +43,11 @@ case_default() {
 	assert_eq "$(cat $HS)" "$HS0" "hashsize after refused writes"
 	echo 3 >$HS
 	assert_eq "$(buckets "$rA")" 0 "session-buckets before the first interface"
+	# (text: not shown while there is no table)
+	A router show | grep -q "session-buckets" && fail "session-buckets shown before the first interface"
 	topo_two_routers_config >/dev/null
 	veth_link "$rA" wan2 "$rB" wan2 198.51.100.1/24 198.51.100.2/24
-	A router show
+	A router show | grep -q " session-buckets 4$" || fail "router show: no session-buckets 4"
 	# Rounded up to a power of two, read when the router started.
 	assert_eq "$(buckets "$rA")" 4 "rA session-buckets"
 	assert_eq "$(buckets "$rB")" 4 "rB session-buckets"

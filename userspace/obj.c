@@ -51,7 +51,8 @@ const struct svr_opt router_opts[] = {
 	{ .kw = "direct-xmit", .json = "direct_xmit", .type = OPT_FLAG8,
 	  .attr = SVR_A_ROUTER_DIRECT_XMIT },
 	{ .kw = "session-buckets", .json = "session_buckets", .type = OPT_U32,
-	  .attr = SVR_A_ROUTER_SESSION_BUCKETS, .flags = OPT_F_RO },
+	  .attr = SVR_A_ROUTER_SESSION_BUCKETS,
+	  .flags = OPT_F_RO | OPT_F_HIDE0 },
 	{ }
 };
 
