@@ -5,8 +5,9 @@
  * DOC: Locking
  * Lookups run under RCU from the packet path. Sessions are created in
  * softirq by the first packet and inserted under their buckets' locks
- * (svr_flow_insert()); s->lock serialises a session's state and its removal (the first
- * caller of svr_session_delete() unhashes it, others see ->dead). The
+ * (svr_flow_insert()); s->lock serialises a session's state and its
+ * removal (the first caller of svr_session_delete() unhashes it, others
+ * see ->dead). The
  * table holds one reference, dropped on delete; the memory goes after an
  * RCU grace period once the last reference is gone. Expiry runs in a
  * delayed work per netns, never on the packet path.
@@ -601,31 +602,70 @@ void svr_session_seen(struct svr_session *s, enum svr_dir dir,
 	svr_session_gc_kick(&s->sn->sess, svr_session_deadline(s));
 }
 
+void svr_session_walk_pause(struct svr_sess_iter *iter)
+{
+	struct svr_session *s;
+
+	if (!iter->pos)
+		return;
+	s = svr_flow_session(iter->pos);
+	iter->pos = NULL;
+	if (svr_session_get(s))
+		iter->held = s;
+}
+
+void svr_session_walk_end(struct svr_sess_iter *iter)
+{
+	if (iter->held)
+		svr_session_put(iter->held);
+	iter->held = NULL;
+	iter->pos = NULL;
+}
+
+/*
+ * Where a paused walk goes on: after the session it held while that is
+ * still hashed, else at its bucket's head: a walker that deleted it
+ * (flush, GC) finds the entries it has not seen there, the ones it
+ * deleted being gone. Under s->lock a live session's forward flow is in
+ * the table (delete marks it dead first, a failover rehashes under it),
+ * so its next is an entry of this RCU section.
+ */
+static struct svr_flow *svr_walk_resume(struct svr_sess_iter *iter,
+					const struct svr_sess_table *t)
+{
+	struct svr_session *s = iter->held;
+	struct svr_flow *f = NULL;
+
+	iter->held = NULL;
+	if (s) {
+		spin_lock_bh(&s->lock);
+		if (!s->dead)
+			f = rcu_dereference(s->flow[SVR_DIR_FWD].next);
+		spin_unlock_bh(&s->lock);
+		svr_session_put(s);
+	}
+	return f ?: rcu_dereference(t->buckets[iter->bucket]);
+}
+
 /* The next flow of @iter's bucket, or of the buckets after it. */
 static struct svr_flow *svr_walk_flow(struct svr_sess_iter *iter,
 				      const struct svr_sess_table *t)
 {
 	struct svr_flow *f;
-	u32 i;
 
-	if (iter->pos) {
+	if (iter->pos)
 		f = rcu_dereference(iter->pos->next);
-	} else {
-		if (iter->bucket > t->mask)
-			return NULL;
-		f = rcu_dereference(t->buckets[iter->bucket]);
-		for (i = 0; i < iter->skip && !svr_is_nulls(f); i++)
-			f = rcu_dereference(f->next);
-	}
+	else if (iter->bucket > t->mask)
+		return NULL;
+	else
+		f = svr_walk_resume(iter, t);
 	while (svr_is_nulls(f)) {
-		iter->skip = 0;
 		if (++iter->bucket > t->mask) {
 			iter->pos = NULL;
 			return NULL;
 		}
 		f = rcu_dereference(t->buckets[iter->bucket]);
 	}
-	iter->skip++;
 	iter->pos = f;
 	return f;
 }
@@ -711,12 +751,11 @@ void svr_sessions_retime(struct svr_net *sn)
 
 /*
  * Delete every session for which @match says yes (all if @match is NULL).
- * Process context. Returns how many went. A walk can miss some: it drops
- * the RCU lock every 256 sessions and goes on by counting the entries it
- * had passed in its bucket, of which the deleted ones are gone by then
- * (svr_session_walk_next()): walk again until a walk deletes nothing
- * (at most 8 times: new sessions may keep coming). The GC leaves what it
- * missed to its next round.
+ * Process context. Returns how many went. A walk sees every session that
+ * was in the table when it started and stayed (svr_walk_resume()); walk
+ * again until a walk deletes nothing (at most 8 times: new sessions may
+ * keep coming, and a failover may move one behind the walker). The GC
+ * leaves what it missed to its next round.
  */
 unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       bool (*match)(struct svr_session *s, void *arg),

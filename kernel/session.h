@@ -293,16 +293,18 @@ unsigned int svr_session_flush(struct svr_net *sn, enum svr_del_reason why,
 			       void *arg);
 
 /*
- * Iterate over sessions (forward flows) for dumps and /proc, under RCU:
- * svr_session_walk_pause() before the RCU read lock is dropped, and the
- * walk goes on where it was (a session may be seen twice or missed if
- * its bucket changed meanwhile).
+ * Iterate over sessions (forward flows) for dumps and /proc, under RCU.
+ * Before the RCU read lock is dropped, svr_session_walk_pause() takes a
+ * reference on the session the walk is at; the walk goes on after it if
+ * it is still in the table, else from the start of its bucket (whose
+ * sessions before it may then be seen twice). svr_session_walk_end()
+ * drops what a walk that stops early still holds.
  */
 struct svr_sess_iter {
 	struct svr_net		*sn;
 	u32			bucket;
-	u32			skip;		/* entries of @bucket passed */
 	struct svr_flow		*pos;		/* the last one, under RCU only */
+	struct svr_session	*held;		/* paused at, a reference */
 };
 
 static inline void svr_session_walk_init(struct svr_sess_iter *iter,
@@ -311,11 +313,8 @@ static inline void svr_session_walk_init(struct svr_sess_iter *iter,
 	*iter = (struct svr_sess_iter){ .sn = sn };
 }
 
-static inline void svr_session_walk_pause(struct svr_sess_iter *iter)
-{
-	iter->pos = NULL;
-}
-
+void svr_session_walk_pause(struct svr_sess_iter *iter);
+void svr_session_walk_end(struct svr_sess_iter *iter);
 struct svr_session *svr_session_walk_next(struct svr_sess_iter *iter);
 int svr_session_table_init(struct svr_net *sn);
 u32 svr_session_buckets(const struct svr_net *sn);

@@ -201,7 +201,11 @@ int svr_session_nl_dump_start(struct netlink_callback *cb)
 
 int svr_session_nl_dump_done(struct netlink_callback *cb)
 {
-	kfree((void *)cb->args[0]);
+	struct svr_sess_iter *iter = (void *)cb->args[0];
+
+	if (iter)
+		svr_session_walk_end(iter);
+	kfree(iter);
 	if (cb->args[1])
 		svr_session_put((void *)cb->args[1]);
 	cb->args[1] = 0;
