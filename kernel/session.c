@@ -653,10 +653,10 @@ static struct svr_flow *svr_walk_flow(struct svr_sess_iter *iter,
 {
 	struct svr_flow *f;
 
+	if (iter->bucket > t->mask)
+		return NULL;
 	if (iter->pos)
 		f = rcu_dereference(iter->pos->next);
-	else if (iter->bucket > t->mask)
-		return NULL;
 	else
 		f = svr_walk_resume(iter, t);
 	while (svr_is_nulls(f)) {
