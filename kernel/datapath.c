@@ -305,12 +305,11 @@ struct dst_entry *svr_route_output(struct net *net, u8 family,
 	return ERR_PTR(err);
 }
 
-/* A known-next-hop output route to @nh's gateway. */
-static struct dst_entry *svr_route_gateway(struct net *net,
-					   const struct svr_tuple *k,
-					   const struct svr_sess_nh *nh)
+/* A known-next-hop output route to gateway @gw (by device @oif if not 0). */
+static struct dst_entry *svr_route_gateway(struct net *net, u8 family,
+					   const union svr_addr *gw, int oif)
 {
-	return svr_route_output(net, k->family, &nh->gw, NULL, 0, nh->oif,
+	return svr_route_output(net, family, gw, NULL, 0, oif,
 				FLOWI_FLAG_KNOWN_NH);
 }
 
@@ -347,16 +346,18 @@ bool svr_ttl_expired(struct svr_net *sn, struct sk_buff *skb,
 
 /* Forward @skb to its session's gateway: NF_STOLEN, or a drop reason. */
 unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
-				     const struct svr_pkt *p,
-				     const struct svr_sess_nh *nh)
+			      const struct svr_pkt *p,
+			      const struct svr_session *s)
 {
 	struct net *net = sn->net;
 	struct dst_entry *dst;
+	union svr_addr gw;
 
 	if (p->key.family == AF_INET ? ip_hdr(skb)->ttl <= 1 :
 				       ipv6_hdr(skb)->hop_limit <= 1)
 		return svr_drop(sn, skb, SVR_DROP_TTL);
-	dst = svr_route_gateway(net, &p->key, nh);
+	svr_sa_get(s, SVR_SA_GW, &gw);
+	dst = svr_route_gateway(net, p->key.family, &gw, s->nh.oif);
 	if (IS_ERR(dst))
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
 	if (skb_ensure_writable(skb, p->key.family == AF_INET ?
@@ -499,7 +500,7 @@ static unsigned int svr_forward(struct svr_net *sn, struct sk_buff *skb,
 		if (svr_nat_apply(skb, p, rw, SVR_RW_ALL))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		svr_untrack(skb);
-		return svr_xmit_gateway(sn, skb, p, &s->nh);
+		return svr_xmit_gateway(sn, skb, p, s);
 	}
 	if (rw->flags & (SVR_RW_SADDR | SVR_RW_SPORT))
 		why = svr_rewrite_route(skb, p, f, rw);
@@ -544,20 +545,22 @@ static unsigned int svr_fast_lane(struct svr_net *sn, struct sk_buff *skb,
 }
 
 /* The reply's 7-tuple as it will arrive, given the forward rewrite. */
-static void svr_reverse_key(struct svr_session *s, const struct net_device *out)
+static void svr_reverse_key(struct svr_session *s, const struct net_device *out,
+			    struct svr_tuple *rk)
 {
-	const struct svr_flow *fw = &s->flow[SVR_DIR_FWD];
-	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
-	const struct svr_tuple *k = &fw->key;
+	struct svr_rewrite rw;
+	struct svr_tuple k;
 
+	svr_flow_key(&s->flow[SVR_DIR_FWD], &k);
+	svr_session_rw(s, &rw);
 	memset(rk, 0, sizeof(*rk));
-	rk->family = k->family;
-	rk->proto = k->proto;
-	rk->saddr = s->rw.flags & SVR_RW_DADDR ? s->rw.daddr : k->daddr;
-	rk->daddr = s->rw.flags & SVR_RW_SADDR ? s->rw.saddr : k->saddr;
-	rk->sport = s->rw.flags & SVR_RW_DPORT ? s->rw.dport : k->dport;
-	rk->dport = s->rw.flags & SVR_RW_SPORT ? s->rw.sport : k->sport;
-	if (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6)
+	rk->family = k.family;
+	rk->proto = k.proto;
+	rk->saddr = rw.flags & SVR_RW_DADDR ? rw.daddr : k.daddr;
+	rk->daddr = rw.flags & SVR_RW_SADDR ? rw.saddr : k.saddr;
+	rk->sport = rw.flags & SVR_RW_DPORT ? rw.dport : k.dport;
+	rk->dport = rw.flags & SVR_RW_SPORT ? rw.sport : k.sport;
+	if (k.proto == IPPROTO_ICMP || k.proto == IPPROTO_ICMPV6)
 		rk->sport = rk->dport;
 	rk->ifindex = out ? out->ifindex : 0;
 	rk->vlan = out ? svr_dev_vlan(out) : 0;
@@ -569,24 +572,25 @@ static void svr_reverse_key(struct svr_session *s, const struct net_device *out)
  */
 void svr_session_rev_rw(const struct svr_session *s, struct svr_rewrite *rr)
 {
-	const struct svr_tuple *k = &s->flow[SVR_DIR_FWD].key;
 	u8 fl = READ_ONCE(s->rw.flags);
+	struct svr_tuple k;
 
+	svr_flow_key(&s->flow[SVR_DIR_FWD], &k);
 	rr->flags = 0;
 	if (fl & SVR_RW_SADDR) {
-		rr->daddr = k->saddr;
+		rr->daddr = k.saddr;
 		rr->flags |= SVR_RW_DADDR;
 	}
 	if (fl & SVR_RW_SPORT) {
-		rr->dport = k->sport;
+		rr->dport = k.sport;
 		rr->flags |= SVR_RW_DPORT;
 	}
 	if (fl & SVR_RW_DADDR) {
-		rr->saddr = k->daddr;
+		rr->saddr = k.daddr;
 		rr->flags |= SVR_RW_SADDR;
 	}
 	if (fl & SVR_RW_DPORT) {
-		rr->sport = k->dport;
+		rr->sport = k.dport;
 		rr->flags |= SVR_RW_SPORT;
 	}
 }
@@ -594,9 +598,12 @@ void svr_session_rev_rw(const struct svr_session *s, struct svr_rewrite *rr)
 /* The reverse flow's key, from the forward flow. */
 void svr_dp_reverse(struct svr_session *s, const struct net_device *out)
 {
-	svr_reverse_key(s, out);
+	struct svr_tuple rk;
+
+	svr_reverse_key(s, out, &rk);
 	if (s->role != SVR_SESSION_ROLE_LOCAL)
-		svr_vec_fix_reverse(s);
+		svr_vec_fix_reverse(s, &rk);
+	svr_flow_set_key(&s->flow[SVR_DIR_REV], &rk);
 }
 
 /* The router's address on @dev towards @dst, for source NAT and `host`. */
@@ -646,12 +653,13 @@ int svr_insert_nat(struct svr_net *sn, struct svr_session *s,
  * matches, a peer when it has a path that is up (SVR, next issue).
  */
 int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
-			       u8 family, struct svr_sess_nh *out)
+			u8 family, struct svr_sess_nh *out, union svr_addr *gw)
 {
 	struct svr_routes *rt = svr_service_routes(svc);
 	u32 i;
 
 	memset(out, 0, sizeof(*out));
+	memset(gw, 0, sizeof(*gw));
 	for (i = 0; rt && i < rt->n; i++) {
 		const struct svr_nexthop *nh = &rt->nh[i];
 		struct net_device *dev = NULL;
@@ -670,7 +678,7 @@ int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
 					continue;
 			}
 			out->type = nh->type;
-			out->gw = nh->gw;
+			*gw = nh->gw;
 			out->oif = dev ? dev->ifindex : 0;
 			return 0;
 		case SVR_NH_PEER:
@@ -698,6 +706,7 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 	struct net_device *out = NULL;
 	const struct svr_iface *oif;
 	struct dst_entry *dst;
+	union svr_addr a;
 
 	switch (fp->nh.type) {
 	case SVR_NH_PEER:
@@ -705,13 +714,15 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 	case SVR_NH_HOST:
 		/* To the router's own stack: the ingress address, same port. */
 		if (svr_local_addr(sn->net, skb->dev, &p->key, &p->key.saddr,
-				   &s->rw.daddr))
+				   &a))
 			return -EADDRNOTAVAIL;
+		svr_sa_set(s, SVR_SA_RW_DST, &a);
 		s->rw.flags |= SVR_RW_DADDR;
 		*outp = NULL;
 		return 0;
 	case SVR_NH_GATEWAY:
-		dst = svr_route_gateway(sn->net, &p->key, &fp->nh);
+		dst = svr_route_gateway(sn->net, p->key.family, &fp->gw,
+					fp->nh.oif);
 		if (IS_ERR(dst))
 			return PTR_ERR(dst);
 		out = dst->dev;
@@ -726,10 +737,11 @@ int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 	oif = svr_iface_lookup(sn, out->ifindex);
 	if (oif && oif->snat) {
 		const union svr_addr *to = fp->nh.type == SVR_NH_GATEWAY ?
-					   &fp->nh.gw : &p->key.daddr;
+					   &fp->gw : &p->key.daddr;
 
-		if (svr_local_addr(sn->net, out, &p->key, to, &s->rw.saddr))
+		if (svr_local_addr(sn->net, out, &p->key, to, &a))
 			return -EADDRNOTAVAIL;
+		svr_sa_set(s, SVR_SA_RW_SRC, &a);
 		s->rw.flags |= SVR_RW_SADDR;
 		if (p->ports)
 			s->rw.flags |= SVR_RW_SPORT;
@@ -748,11 +760,12 @@ static unsigned int svr_create(struct svr_net *sn, struct sk_buff *skb,
 
 	if (svr_session_table_full(sn))
 		return svr_drop(sn, skb, SVR_DROP_TABLE_FULL);
-	s = svr_session_alloc(sn, fp->nh.type == SVR_NH_PEER);
+	s = svr_session_alloc(sn, fp->nh.type == SVR_NH_PEER, p->key.family);
 	if (!s)
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
-	s->flow[SVR_DIR_FWD].key = p->key;
+	svr_flow_set_key(&s->flow[SVR_DIR_FWD], &p->key);
 	s->nh = fp->nh;
+	svr_sa_set(s, SVR_SA_GW, &fp->gw);
 	s->nh.peer = NULL;	/* svr_vec_ingress_setup takes the reference */
 	ret = svr_first_egress(sn, skb, p, fp, s, &out);
 	if (ret) {
@@ -837,7 +850,7 @@ static unsigned int svr_first_packet(struct svr_net *sn, struct sk_buff *skb,
 		svr_send_unreach(sn, skb, state, SVR_UNREACH_ADMIN);
 		return svr_drop(sn, skb, SVR_DROP_NOT_ALLOWED);
 	}
-	if (svr_service_nexthop(sn, fp.svc, k->family, &fp.nh)) {
+	if (svr_service_nexthop(sn, fp.svc, k->family, &fp.nh, &fp.gw)) {
 		svr_send_unreach(sn, skb, state, SVR_UNREACH_HOST);
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
 	}

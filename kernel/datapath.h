@@ -40,6 +40,7 @@ struct svr_first {
 	struct svr_tenant	*tenant;
 	struct svr_service	*svc;
 	struct svr_sess_nh	nh;
+	union svr_addr		gw;		/* nh: SVR_NH_GATEWAY's */
 };
 
 void svr_untrack(struct sk_buff *skb);
@@ -58,9 +59,9 @@ unsigned int svr_pass(struct svr_net *sn, struct sk_buff *skb,
 		      struct svr_flow *f);
 unsigned int svr_xmit_gateway(struct svr_net *sn, struct sk_buff *skb,
 			      const struct svr_pkt *p,
-			      const struct svr_sess_nh *nh);
+			      const struct svr_session *s);
 int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
-			u8 family, struct svr_sess_nh *out);
+			u8 family, struct svr_sess_nh *out, union svr_addr *gw);
 int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
 		     const struct svr_pkt *p, struct svr_first *fp,
 		     struct svr_session *s, struct net_device **outp);
@@ -81,7 +82,7 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 			  struct net_device **outp);
 int svr_vec_insert(struct svr_net *sn, struct svr_session *s,
 		   const struct net_device *out);
-void svr_vec_fix_reverse(struct svr_session *s);
+void svr_vec_fix_reverse(const struct svr_session *s, struct svr_tuple *rk);
 unsigned int svr_vec_forward(struct svr_net *sn, struct sk_buff *skb,
 			     const struct svr_pkt *p, struct svr_flow *f,
 			     struct svr_session *s);

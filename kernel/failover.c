@@ -48,12 +48,12 @@ static bool path_still_up(struct svr_peer *peer, const struct svr_rewrite *rw)
  */
 static void svr_tombstone(struct svr_net *sn, const struct svr_tuple *old)
 {
-	struct svr_session *t = svr_session_alloc(sn, false);
+	struct svr_session *t = svr_session_alloc(sn, false, old->family);
 
 	if (!t)
 		return;
 	t->stale = true;
-	t->flow[SVR_DIR_FWD].key = *old;
+	svr_flow_set_key(&t->flow[SVR_DIR_FWD], old);
 	t->timeout = 10;
 	if (svr_session_insert_stale(t))
 		svr_session_free_unhashed(t);
@@ -67,15 +67,17 @@ static int svr_move(struct svr_net *sn, struct svr_session *s,
 	const struct svr_router *rc = svr_router_get_rcu(sn);
 	u32 lo = path->port_lo ? path->port_lo : rc->wayport_lo;
 	u32 hi = path->port_lo ? path->port_hi : rc->wayport_hi;
-	struct svr_tuple old_key = s->flow[SVR_DIR_REV].key;
-	struct svr_rewrite old = s->rw;
+	struct svr_rewrite old;
+	struct svr_tuple old_key;
 	int i, ret = -EADDRINUSE;
 
 	if (!out)
 		return -ENETUNREACH;
+	svr_flow_key(&s->flow[SVR_DIR_REV], &old_key);
+	svr_session_rw(s, &old);
 	svr_session_unhash_flow(s, SVR_DIR_REV);
-	s->rw.saddr = path->local;
-	s->rw.daddr = path->remote;
+	svr_sa_set(s, SVR_SA_RW_SRC, &path->local);
+	svr_sa_set(s, SVR_SA_RW_DST, &path->remote);
 	for (i = 0; i < SVR_MOVE_TRIES && ret == -EADDRINUSE; i++) {
 		u32 a = lo + get_random_u32_below(hi - lo + 1);
 		u32 b = lo + get_random_u32_below(hi - lo + 1);
@@ -91,7 +93,7 @@ static int svr_move(struct svr_net *sn, struct svr_session *s,
 	}
 	if (ret) {
 		/* Back where it was: the old tuple is still ours. */
-		s->rw = old;
+		svr_session_set_rw(s, &old);
 		svr_dp_reverse(s, out);
 		svr_session_hash_flow(s, SVR_DIR_REV);
 		return ret;
@@ -116,6 +118,7 @@ void svr_vec_path_check(struct svr_net *sn, struct svr_session *s)
 {
 	u32 gen = READ_ONCE(sn->cfg->gen);
 	const struct svr_path *path;
+	struct svr_rewrite rw;
 	u8 family;
 
 	if (likely(READ_ONCE(s->vec->cfg_gen) == gen) || !s->nh.peer)
@@ -124,7 +127,7 @@ void svr_vec_path_check(struct svr_net *sn, struct svr_session *s)
 	if (s->vec->cfg_gen == gen || s->dead)
 		goto out;
 	s->vec->cfg_gen = gen;
-	if (path_still_up(s->nh.peer, &s->rw))
+	if (path_still_up(s->nh.peer, svr_session_rw(s, &rw)))
 		goto out;
 	family = s->flow[SVR_DIR_FWD].key.family;
 	path = svr_vec_path_pick(s->nh.peer, family);
@@ -144,9 +147,12 @@ out:
  */
 void svr_vec_replace_moved(struct svr_net *sn, struct svr_session *s)
 {
-	struct svr_flow *f = svr_flow_lookup(sn, &s->flow[SVR_DIR_REV].key);
 	struct svr_session *old;
+	struct svr_tuple rk;
+	struct svr_flow *f;
 
+	svr_flow_key(&s->flow[SVR_DIR_REV], &rk);
+	f = svr_flow_lookup(sn, &rk);
 	if (!f || f->dir != SVR_DIR_REV)
 		return;
 	old = svr_flow_session(f);

@@ -19,15 +19,18 @@ static int svr_proc_stats_show(struct seq_file *seq, void *v)
 }
 
 static void show_tuple(struct seq_file *seq, const char *what,
-		       const struct svr_tuple *k)
+		       const struct svr_flow *f)
 {
-	if (k->family == AF_INET)
-		seq_printf(seq, " %s %pI4:%u>%pI4:%u", what, &k->saddr.ip,
-			   ntohs(k->sport), &k->daddr.ip, ntohs(k->dport));
+	struct svr_tuple k;
+
+	svr_flow_key(f, &k);
+	if (k.family == AF_INET)
+		seq_printf(seq, " %s %pI4:%u>%pI4:%u", what, &k.saddr.ip,
+			   ntohs(k.sport), &k.daddr.ip, ntohs(k.dport));
 	else
 		seq_printf(seq, " %s [%pI6c]:%u>[%pI6c]:%u", what,
-			   &k->saddr.ip6, ntohs(k->sport), &k->daddr.ip6,
-			   ntohs(k->dport));
+			   &k.saddr.ip6, ntohs(k.sport), &k.daddr.ip6,
+			   ntohs(k.dport));
 }
 
 /* One line per session: uuid, tenant, service, tuples, state, counters. */
@@ -49,8 +52,8 @@ static int svr_proc_sessions_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%pUb tenant=%s service=%s proto=%u", s->uuid,
 			   s->tenant ? s->tenant->name : "global",
 			   s->service ? s->service->name : "-", fw->key.proto);
-		show_tuple(seq, "fwd", &fw->key);
-		show_tuple(seq, "rev", &rv->key);
+		show_tuple(seq, "fwd", fw);
+		show_tuple(seq, "rev", rv);
 		seq_printf(seq, " state=%s pkts=%llu/%llu bytes=%llu/%llu age=%lu idle=%lu timeout=%u\n",
 			   svr_sess_state_names[READ_ONCE(s->state)],
 			   atomic64_read(&fw->packets),

@@ -26,8 +26,8 @@
 #include "svr_trace.h"
 
 /* Sessions to a local next hop, and sessions between routers (with vec). */
-static struct kmem_cache *svr_session_cache __read_mostly;
-static struct kmem_cache *svr_session_vec_cache __read_mostly;
+/* By shape: [has_vec][v6] (struct svr_session). */
+static struct kmem_cache *svr_session_cache[2][2] __read_mostly;
 
 const char *const svr_sess_state_names[SVR_SS_MAX] = {
 	[SVR_SS_NEW]		= "new",
@@ -163,6 +163,21 @@ static spinlock_t *svr_bucket_lock(struct svr_sess_table *t, u32 b)
 	return &t->locks[b % SVR_SESS_LOCKS];
 }
 
+/* Is @key @f's? The rest first: most flows in a chain differ in ports. */
+static bool svr_flow_match(const struct svr_flow *f, const struct svr_tuple *key)
+{
+	const struct svr_session *s;
+	unsigned int len;
+	const u8 *a;
+
+	if (memcmp(&f->key, &key->rest, sizeof(f->key)))
+		return false;
+	s = container_of(f, const struct svr_session, flow[f->dir]);
+	len = svr_sa_len(s);
+	a = svr_sa_ptr(s, 2 * f->dir);
+	return !memcmp(a, &key->saddr, len) && !memcmp(a + len, &key->daddr, len);
+}
+
 struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key)
 {
 	const struct svr_sess_table *t = svr_sess_table(sn);
@@ -175,7 +190,7 @@ struct svr_flow *svr_flow_lookup(struct svr_net *sn, const struct svr_tuple *key
 restart:
 	for (f = rcu_dereference(t->buckets[b]); !svr_is_nulls(f);
 	     f = rcu_dereference(f->next))
-		if (!memcmp(&f->key, key, sizeof(*key)))
+		if (svr_flow_match(f, key))
 			return f;
 	if (unlikely(f != (struct svr_flow __force *)SVR_NULLS(b)))
 		goto restart;
@@ -188,18 +203,20 @@ restart:
 static int svr_flow_insert(struct svr_net *sn, struct svr_flow *f)
 {
 	struct svr_sess_table *t = svr_sess_table(sn);
+	struct svr_tuple key;
 	struct svr_flow *p;
 	spinlock_t *lock;
 	u32 b;
 
 	if (unlikely(!t))
 		return -ENOMEM;
-	b = svr_flow_bucket(t, &f->key);
+	svr_flow_key(f, &key);
+	b = svr_flow_bucket(t, &key);
 	lock = svr_bucket_lock(t, b);
 	spin_lock_bh(lock);
 	for (p = svr_bucket_deref(t->buckets[b], lock); !svr_is_nulls(p);
 	     p = svr_bucket_deref(p->next, lock)) {
-		if (!memcmp(&p->key, &f->key, sizeof(f->key))) {
+		if (svr_flow_match(p, &key)) {
 			spin_unlock_bh(lock);
 			return -EEXIST;
 		}
@@ -218,13 +235,15 @@ static void svr_flow_remove(struct svr_net *sn, struct svr_flow *f)
 {
 	struct svr_sess_table *t = svr_sess_table(sn);
 	struct svr_flow __rcu **pp;
+	struct svr_tuple key;
 	struct svr_flow *p;
 	spinlock_t *lock;
 	u32 b;
 
 	if (unlikely(!t))
 		return;
-	b = svr_flow_bucket(t, &f->key);
+	svr_flow_key(f, &key);
+	b = svr_flow_bucket(t, &key);
 	lock = svr_bucket_lock(t, b);
 	spin_lock_bh(lock);
 	for (pp = &t->buckets[b]; !svr_is_nulls(p = svr_bucket_deref(*pp, lock));
@@ -275,17 +294,19 @@ int svr_session_table_init(struct svr_net *sn)
 	return 0;
 }
 
-struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec)
+struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec, u8 family)
 {
+	bool v6 = family == AF_INET6;
 	struct svr_session *s;
 	int i;
 
-	s = kmem_cache_zalloc(vec ? svr_session_vec_cache : svr_session_cache,
+	s = kmem_cache_zalloc(svr_session_cache[vec][v6],
 			      GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!s)
 		return NULL;
 	s->sn = sn;
 	s->has_vec = vec;
+	s->v6 = v6;
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->lock);
 	for (i = 0; i < SVR_DIR_MAX; i++)
@@ -323,8 +344,7 @@ static void svr_session_release(struct svr_session *s)
 		svr_tenant_put(s->tenant);
 	for (i = 0; i < SVR_DIR_MAX; i++)
 		dst_release(rcu_dereference_protected(s->dst[i], true));
-	kmem_cache_free(s->has_vec ? svr_session_vec_cache : svr_session_cache,
-			s);
+	kmem_cache_free(svr_session_cache[s->has_vec][s->v6], s);
 }
 
 /* Forget the routes @s's flows kept (svr_flow_route()): the next packet looks. */
@@ -385,12 +405,14 @@ static int svr_session_hash_new(struct svr_session *s, enum svr_dir dir)
 {
 	struct svr_flow *f = &s->flow[dir];
 	struct svr_flow *old;
+	struct svr_tuple key;
 	int ret;
 
 	ret = svr_flow_insert(s->sn, f);
 	if (ret != -EEXIST || f->key.proto != IPPROTO_TCP)
 		return ret;
-	old = svr_flow_lookup(s->sn, &f->key);
+	svr_flow_key(f, &key);
+	old = svr_flow_lookup(s->sn, &key);
 	if (!old || !svr_session_reopen(svr_flow_session(old)))
 		return ret;
 	return svr_flow_insert(s->sn, f);
@@ -913,29 +935,51 @@ void svr_session_net_exit(struct svr_net *sn)
 	}
 }
 
-int __init svr_session_init(void)
+/* The object, its SVR half if any, then its address slots. */
+static size_t svr_session_size(bool vec, bool v6)
 {
-	if (!svr_hashsize)
-		svr_hashsize = svr_hashsize_auto();
-	svr_session_cache = KMEM_CACHE(svr_session, SLAB_ACCOUNT);
-	if (!svr_session_cache)
-		return -ENOMEM;
-	svr_session_vec_cache =
-		kmem_cache_create("svr_session_vec",
-				  struct_size_t(struct svr_session, vec, 1),
-				  __alignof__(struct svr_session), SLAB_ACCOUNT,
-				  NULL);
-	if (!svr_session_vec_cache) {
-		kmem_cache_destroy(svr_session_cache);
-		return -ENOMEM;
-	}
-	return 0;
+	size_t alen = v6 ? sizeof(struct in6_addr) : sizeof(__be32);
+
+	if (!vec)
+		return sizeof(struct svr_session) + SVR_SA_LOCAL_MAX * alen;
+	return struct_size_t(struct svr_session, vec, 1) + SVR_SA_MAX * alen;
 }
 
 void svr_session_uninit(void)
 {
-	kmem_cache_destroy(svr_session_vec_cache);
-	kmem_cache_destroy(svr_session_cache);
+	int v, v6;
+
+	for (v = 0; v < 2; v++)
+		for (v6 = 0; v6 < 2; v6++)
+			kmem_cache_destroy(svr_session_cache[v][v6]);
+}
+
+int __init svr_session_init(void)
+{
+	static const char *const names[2][2] = {
+		{ "svr_session", "svr_session6" },
+		{ "svr_session_vec", "svr_session6_vec" },
+	};
+	int v, v6;
+
+	BUILD_BUG_ON(sizeof(struct svr_flow) != 40);
+	if (!svr_hashsize)
+		svr_hashsize = svr_hashsize_auto();
+	for (v = 0; v < 2; v++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			svr_session_cache[v][v6] =
+				kmem_cache_create(names[v][v6],
+						  svr_session_size(v, v6),
+						  __alignof__(struct svr_session),
+						  SLAB_ACCOUNT, NULL);
+			if (!svr_session_cache[v][v6])
+				goto fail;
+		}
+	}
+	return 0;
+fail:
+	svr_session_uninit();
+	return -ENOMEM;
 }
 
 /*

@@ -22,17 +22,21 @@ struct tcphdr;
 /*
  * The 7-tuple, as the packet arrives. IPv4 addresses use the first word of
  * the address; the rest stays zero (the key is hashed and compared as
- * bytes, so it has no padding either).
+ * bytes, so it has no padding either). A session stores its flows' keys
+ * split: @rest in the flow, the addresses in the session's address slots
+ * (svr_flow_key()), 4 bytes each for IPv4.
  */
 struct svr_tuple {
 	union svr_addr	saddr;
 	union svr_addr	daddr;
-	__be16		sport;		/* ICMP echo: the identifier */
-	__be16		dport;		/* ICMP echo: the identifier */
-	u8		proto;
-	u8		family;		/* AF_INET or AF_INET6 */
-	u16		vlan;		/* of the ingress device, 0 if none */
-	int		ifindex;	/* ingress device */
+	struct_group_tagged(svr_tuple_rest, rest,
+		__be16		sport;		/* ICMP echo: the identifier */
+		__be16		dport;		/* ICMP echo: the identifier */
+		u8		proto;
+		u8		family;		/* AF_INET or AF_INET6 */
+		u16		vlan;		/* of the ingress device, 0 if none */
+		int		ifindex;	/* ingress device */
+	);
 };
 
 enum svr_dir {
@@ -49,7 +53,7 @@ enum svr_rw_flags {
 	SVR_RW_ALL	= SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT,
 };
 
-/* What a flow's packets become. */
+/* What a flow's packets become (a value: sessions store it split). */
 struct svr_rewrite {
 	union svr_addr	saddr;
 	union svr_addr	daddr;
@@ -58,18 +62,39 @@ struct svr_rewrite {
 	u8		flags;		/* enum svr_rw_flags */
 };
 
-/* The next hop a session took (a copy: config may change under it). */
+/*
+ * The next hop a session took (a copy: config may change under it). The
+ * gateway's address is in the session's SVR_SA_GW slot.
+ */
 struct svr_sess_nh {
 	u8		type;		/* enum svr_nh_type (uapi) */
 	int		oif;		/* gateway: forced device, 0: any */
-	union svr_addr	gw;
 	struct svr_peer	*peer;		/* SVR_NH_PEER: a reference */
 };
 
-/* 72 bytes: two in every session. */
+/*
+ * A session's addresses, each in a slot of the width of its family (all
+ * of a session's addresses are of one family): 4 bytes for IPv4, 16 for
+ * IPv6, after the object and its SVR half (svr_sa_ptr()).
+ */
+enum svr_sa {
+	SVR_SA_FWD_SRC,		/* flow[dir]'s key: 2 * dir, 2 * dir + 1 */
+	SVR_SA_FWD_DST,
+	SVR_SA_REV_SRC,
+	SVR_SA_REV_DST,
+	SVR_SA_RW_SRC,		/* the forward flow's rewrite */
+	SVR_SA_RW_DST,
+	SVR_SA_GW,		/* nh: SVR_NH_GATEWAY's address */
+	SVR_SA_LOCAL_MAX,	/* the slots of a session without @vec */
+	SVR_SA_INNER_SRC = SVR_SA_LOCAL_MAX,	/* vec: the inner tuple's */
+	SVR_SA_INNER_DST,
+	SVR_SA_MAX,
+};
+
+/* 40 bytes: two in every session. */
 struct svr_flow {
 	struct svr_flow __rcu	*next;		/* in its bucket; ends in a nulls marker */
-	struct svr_tuple	key;
+	struct svr_tuple_rest	key;		/* the addresses: svr_flow_key() */
 	u8			dir;
 	atomic64_t		packets;
 	atomic64_t		bytes;
@@ -134,10 +159,8 @@ struct svr_vec {
 	u16			port_lo;	/* the path's wayports, 0: */
 	u16			port_hi;	/* the router's, even/odd */
 	u32			cfg_gen;	/* config checked (failover) */
-	__be16			inner_sport;
+	__be16			inner_sport;	/* the addresses: SVR_SA_INNER_* */
 	__be16			inner_dport;
-	union svr_addr		inner_saddr;
-	union svr_addr		inner_daddr;
 	/* TCP: the last segment seen each way (a control segment's numbers). */
 	__be32			tcp_seq[SVR_DIR_MAX];
 	__be32			tcp_ack[SVR_DIR_MAX];
@@ -151,13 +174,14 @@ struct svr_vec {
 
 /*
  * A session. The SVR half (@vec) follows the object only for sessions
- * between routers (@has_vec: allocated from their own cache); a session
- * to a local next hop has none and must never touch s->vec. The reverse
- * flow's rewrite is not stored: it undoes @rw (svr_flow_rw()).
+ * between routers (@has_vec); a session to a local next hop has none and
+ * must never touch s->vec. The address slots follow (enum svr_sa). Each
+ * of the four shapes (IPv4 or IPv6, with @vec or without) has its own
+ * cache: an IPv4 session between routers is 304 bytes, 13 to a page. The
+ * reverse flow's rewrite is not stored: it undoes @rw (svr_flow_rw()).
  */
 struct svr_session {
 	struct svr_flow		flow[SVR_DIR_MAX];
-	struct svr_rewrite	rw;		/* the forward flow's */
 	struct svr_net		*sn;
 	refcount_t		ref;
 	spinlock_t		lock;		/* state transitions */
@@ -172,6 +196,13 @@ struct svr_session {
 	u8			tcp_fin:2;	/* BIT(dir): FIN seen */
 	u8			stale:1;	/* a moved session's old tuple */
 	u8			has_vec:1;	/* @vec follows */
+	u8			v6:1;		/* AF_INET6: 16-byte slots */
+	/* The forward flow's rewrite; its addresses: SVR_SA_RW_*. */
+	struct {
+		__be16		sport;
+		__be16		dport;
+		u8		flags;		/* enum svr_rw_flags */
+	} rw;
 	u32			timeout;	/* seconds, current state */
 	u32			created;	/* seconds: svr_now_sec() */
 	u32			last_seen;	/* jiffies, low 32 bits */
@@ -231,9 +262,85 @@ static inline struct svr_session *svr_flow_session(struct svr_flow *f)
 	return container_of(f, struct svr_session, flow[f->dir]);
 }
 
+/* The width of @s's address slots. */
+static inline unsigned int svr_sa_len(const struct svr_session *s)
+{
+	return s->v6 ? sizeof(struct in6_addr) : sizeof(__be32);
+}
+
+static inline void *svr_sa_ptr(const struct svr_session *s, enum svr_sa i)
+{
+	return (u8 *)s->vec + (s->has_vec ? sizeof(struct svr_vec) : 0) +
+	       i * svr_sa_len(s);
+}
+
+/* Address slot @i as a whole union (an IPv4 one zero-filled). */
+static inline void svr_sa_get(const struct svr_session *s, enum svr_sa i,
+			      union svr_addr *a)
+{
+	const void *p = svr_sa_ptr(s, i);
+
+	if (s->v6) {
+		memcpy(&a->ip6, p, sizeof(a->ip6));
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->ip = *(const __be32 *)p;
+}
+
+static inline void svr_sa_set(struct svr_session *s, enum svr_sa i,
+			      const union svr_addr *a)
+{
+	memcpy(svr_sa_ptr(s, i), a, svr_sa_len(s));
+}
+
+/* @f's key, whole: @rest from the flow, the addresses from its session. */
+static inline void svr_flow_key(const struct svr_flow *f, struct svr_tuple *k)
+{
+	const struct svr_session *s =
+		container_of(f, const struct svr_session, flow[f->dir]);
+
+	svr_sa_get(s, 2 * f->dir, &k->saddr);
+	svr_sa_get(s, 2 * f->dir + 1, &k->daddr);
+	k->rest = f->key;
+}
+
+/* Store @k as @f's key (not hashed, or unhashed under s->lock). */
+static inline void svr_flow_set_key(struct svr_flow *f,
+				    const struct svr_tuple *k)
+{
+	struct svr_session *s = svr_flow_session(f);
+
+	svr_sa_set(s, 2 * f->dir, &k->saddr);
+	svr_sa_set(s, 2 * f->dir + 1, &k->daddr);
+	f->key = k->rest;
+}
+
+/* The forward flow's rewrite, whole, in @rw. */
+static inline const struct svr_rewrite *
+svr_session_rw(const struct svr_session *s, struct svr_rewrite *rw)
+{
+	rw->flags = READ_ONCE(s->rw.flags);
+	rw->sport = s->rw.sport;
+	rw->dport = s->rw.dport;
+	svr_sa_get(s, SVR_SA_RW_SRC, &rw->saddr);
+	svr_sa_get(s, SVR_SA_RW_DST, &rw->daddr);
+	return rw;
+}
+
+static inline void svr_session_set_rw(struct svr_session *s,
+				      const struct svr_rewrite *rw)
+{
+	s->rw.sport = rw->sport;
+	s->rw.dport = rw->dport;
+	svr_sa_set(s, SVR_SA_RW_SRC, &rw->saddr);
+	svr_sa_set(s, SVR_SA_RW_DST, &rw->daddr);
+	WRITE_ONCE(s->rw.flags, rw->flags);
+}
+
 void svr_session_rev_rw(const struct svr_session *s, struct svr_rewrite *rr);
 
-/* What @f's packets become: @buf holds the reverse flow's, derived. */
+/* What @f's packets become, in @buf (the reverse flow's is derived). */
 static inline const struct svr_rewrite *svr_flow_rw(const struct svr_flow *f,
 						    struct svr_rewrite *buf)
 {
@@ -241,13 +348,17 @@ static inline const struct svr_rewrite *svr_flow_rw(const struct svr_flow *f,
 		container_of(f, const struct svr_session, flow[f->dir]);
 
 	if (f->dir == SVR_DIR_FWD)
-		return &s->rw;
-	svr_session_rev_rw(s, buf);
+		svr_session_rw(s, buf);
+	else
+		svr_session_rev_rw(s, buf);
 	return buf;
 }
 
-/* @vec: a session between routers (with its SVR half). */
-struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec);
+/*
+ * @vec: a session between routers (with its SVR half); @family: that of
+ * all its addresses.
+ */
+struct svr_session *svr_session_alloc(struct svr_net *sn, bool vec, u8 family);
 void svr_session_free_unhashed(struct svr_session *s);
 void svr_session_dst_reset(struct svr_session *s);
 /*

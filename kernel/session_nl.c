@@ -38,19 +38,23 @@ static int fill_tuple(struct sk_buff *msg, int attr, u8 family,
 	return 0;
 }
 
-static int fill_key(struct sk_buff *msg, int attr, const struct svr_tuple *k)
+static int fill_key(struct sk_buff *msg, int attr, const struct svr_flow *f)
 {
-	return fill_tuple(msg, attr, k->family, &k->saddr, &k->daddr,
-			  k->sport, k->dport, k->proto, k->ifindex, k->vlan);
+	struct svr_tuple k;
+
+	svr_flow_key(f, &k);
+	return fill_tuple(msg, attr, k.family, &k.saddr, &k.daddr,
+			  k.sport, k.dport, k.proto, k.ifindex, k.vlan);
 }
 
 /* The forward packet as it leaves: the key with the rewrite applied. */
 static int fill_rewrite(struct sk_buff *msg, const struct svr_flow *f)
 {
-	const struct svr_tuple *k = &f->key;
+	struct svr_tuple key, *k = &key;
 	struct svr_rewrite buf;
 	const struct svr_rewrite *rw = svr_flow_rw(f, &buf);
 
+	svr_flow_key(f, k);
 	return fill_tuple(msg, SVR_A_SESSION_REWRITE, k->family,
 			  rw->flags & SVR_RW_SADDR ? &rw->saddr : &k->saddr,
 			  rw->flags & SVR_RW_DADDR ? &rw->daddr : &k->daddr,
@@ -63,14 +67,16 @@ static int fill_nexthop(struct sk_buff *msg, const struct svr_session *s)
 {
 	struct nlattr *nest = nla_nest_start(msg, SVR_A_SESSION_NEXTHOP);
 	bool v4 = s->flow[SVR_DIR_FWD].key.family == AF_INET;
+	union svr_addr gw;
 
 	if (!nest)
 		return -EMSGSIZE;
+	svr_sa_get(s, SVR_SA_GW, &gw);
 	if (nla_put_u8(msg, SVR_A_ROUTE_TYPE, s->nh.type))
 		goto err;
 	if (s->nh.type == SVR_NH_GATEWAY &&
 	    nla_put(msg, v4 ? SVR_A_ROUTE_GATEWAY4 : SVR_A_ROUTE_GATEWAY6,
-		    v4 ? 4 : 16, &s->nh.gw))
+		    v4 ? 4 : 16, &gw))
 		goto err;
 	if (s->nh.peer && nla_put_string(msg, SVR_A_ROUTE_PEER,
 					 s->nh.peer->name))
@@ -110,8 +116,8 @@ static int svr_nl_fill_session(struct sk_buff *msg, struct svr_session *s,
 			   s->tenant ? s->tenant->name : "global") ||
 	    (s->service && nla_put_string(msg, SVR_A_SESSION_SERVICE,
 					  s->service->name)) ||
-	    fill_key(msg, SVR_A_SESSION_FORWARD, &fw->key) ||
-	    fill_key(msg, SVR_A_SESSION_REVERSE, &rv->key) ||
+	    fill_key(msg, SVR_A_SESSION_FORWARD, fw) ||
+	    fill_key(msg, SVR_A_SESSION_REVERSE, rv) ||
 	    fill_rewrite(msg, fw) || fill_nexthop(msg, s) ||
 	    nla_put_u8(msg, SVR_A_SESSION_STATE, uapi_state(s)) ||
 	    nla_put_u8(msg, SVR_A_SESSION_ROLE, s->role) ||

@@ -57,16 +57,17 @@ TRACE_EVENT(svr_session_new,
 		__field(int, ifindex)
 	),
 	TP_fast_assign(
-		const struct svr_tuple *k = &s->flow[SVR_DIR_FWD].key;
+		struct svr_tuple k;
 
+		svr_flow_key(&s->flow[SVR_DIR_FWD], &k);
 		memcpy(__entry->uuid, s->uuid, 16);
-		__entry->family = k->family;
-		__entry->proto = k->proto;
-		svr_trace_addr(__entry->saddr, k->family, &k->saddr);
-		svr_trace_addr(__entry->daddr, k->family, &k->daddr);
-		__entry->sport = ntohs(k->sport);
-		__entry->dport = ntohs(k->dport);
-		__entry->ifindex = k->ifindex;
+		__entry->family = k.family;
+		__entry->proto = k.proto;
+		svr_trace_addr(__entry->saddr, k.family, &k.saddr);
+		svr_trace_addr(__entry->daddr, k.family, &k.daddr);
+		__entry->sport = ntohs(k.sport);
+		__entry->dport = ntohs(k.dport);
+		__entry->ifindex = k.ifindex;
 	),
 	TP_printk("uuid=%pUb proto=%u src=%pI6c dst=%pI6c sport=%u dport=%u ifindex=%d",
 		  __entry->uuid, __entry->proto,

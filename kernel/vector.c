@@ -383,14 +383,16 @@ static const char *vec_path_name(struct svr_net *sn,
 	u8 family = s->flow[SVR_DIR_FWD].key.family;
 	unsigned int alen = family == AF_INET ? 4 : 16;
 	const struct svr_path *path;
+	struct svr_rewrite rw;
 	struct net_device *dev;
 
 	if (!s->nh.peer)
 		return "";
+	svr_session_rw(s, &rw);
 	list_for_each_entry_rcu(path, &s->nh.peer->paths, list) {
 		if (path->family != family ||
-		    memcmp(&path->local, &s->rw.saddr, alen) ||
-		    memcmp(&path->remote, &s->rw.daddr, alen))
+		    memcmp(&path->local, &rw.saddr, alen) ||
+		    memcmp(&path->remote, &rw.daddr, alen))
 			continue;
 		if (path->name[0])
 			return path->name;
@@ -411,19 +413,20 @@ static noinline int md_add(struct svr_net *sn, struct sk_buff *skb,
 {
 	const struct svr_vec *v = s->vec;
 	u8 buf[SVR_MD_BUF + SVR_MD_IV_LEN + SVR_MD_AES_BLOCK];
+	union svr_addr isrc, idst;
 	struct svr_md_builder b;
 	const struct svr_router *rc;
 	struct svr_md md;
 
 	memset(&md, 0, sizeof(md));
+	svr_sa_get(s, SVR_SA_INNER_SRC, &isrc);
+	svr_sa_get(s, SVR_SA_INNER_DST, &idst);
 	if (fwd)
-		ctx_put(&md.fwd, v->inner_family, v->inner_proto,
-			&v->inner_saddr, &v->inner_daddr, v->inner_sport,
-			v->inner_dport);
+		ctx_put(&md.fwd, v->inner_family, v->inner_proto, &isrc, &idst,
+			v->inner_sport, v->inner_dport);
 	else
-		ctx_put(&md.rev, v->inner_family, v->inner_proto,
-			&v->inner_daddr, &v->inner_saddr, v->inner_dport,
-			v->inner_sport);
+		ctx_put(&md.rev, v->inner_family, v->inner_proto, &idst, &isrc,
+			v->inner_dport, v->inner_sport);
 	if (s->tenant)
 		md_bytes(&md.tenant, s->tenant->name);
 	if (s->service)
@@ -881,14 +884,16 @@ static void ctl_tcp_hdr(struct tcphdr *th, const struct svr_session *s,
 static struct sk_buff *ctl_alloc(struct svr_net *sn, struct svr_session *s,
 				 enum svr_dir d, struct svr_pkt *q)
 {
-	const struct svr_tuple *k = &s->flow[d].key;
-	bool v4 = k->family == AF_INET;
-	unsigned int l3 = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
-	unsigned int l4 = k->proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
-			  SVR_UDP_HLEN;
+	struct svr_tuple key, *k = &key;
 	struct dst_entry *dst;
+	unsigned int l3, l4;
 	struct sk_buff *skb;
+	bool v4;
 
+	svr_flow_key(&s->flow[d], k);
+	v4 = k->family == AF_INET;
+	l3 = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	l4 = k->proto == IPPROTO_TCP ? sizeof(struct tcphdr) : SVR_UDP_HLEN;
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
 		return NULL;
 	dst = svr_route_output(sn->net, k->family, &k->saddr, &k->daddr,
@@ -1278,7 +1283,7 @@ static unsigned int svr_vec_forward_one(struct svr_net *sn,
 		if (full)
 			finish_full(skb, &q);
 		svr_untrack(skb);
-		return svr_xmit_gateway(sn, skb, &q, &s->nh);
+		return svr_xmit_gateway(sn, skb, &q, s);
 	}
 	why = svr_rewrite_route(skb, &q, f, rw);
 	if (why)
@@ -1420,9 +1425,9 @@ static int vec_hop_setup(struct svr_net *sn, u8 family, struct svr_session *s,
 	svr_vec_ps_set(v, SVR_PS_OUT, path->stats);
 	v->port_lo = path->port_lo;
 	v->port_hi = path->port_hi;
-	s->rw.saddr = path->local;
-	s->rw.daddr = path->remote;
-	s->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	svr_sa_set(s, SVR_SA_RW_SRC, &path->local);
+	svr_sa_set(s, SVR_SA_RW_DST, &path->remote);
+	s->rw.flags = SVR_RW_ALL;
 	*outp = out;
 	return 0;
 }
@@ -1444,8 +1449,8 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
 		v->flags |= SVR_VEC_ICMP;
 	v->inner_family = p->key.family;
 	v->inner_proto = p->key.proto;
-	v->inner_saddr = p->key.saddr;
-	v->inner_daddr = p->key.daddr;
+	svr_sa_set(s, SVR_SA_INNER_SRC, &p->key.saddr);
+	svr_sa_set(s, SVR_SA_INNER_DST, &p->key.daddr);
 	v->inner_sport = p->key.sport;
 	v->inner_dport = p->key.dport;
 	return 0;
@@ -1456,10 +1461,8 @@ int svr_vec_ingress_setup(struct svr_net *sn, const struct svr_pkt *p,
  * reverse flow arrives on the outer tuple; on the egress it arrives from
  * the server as itself.
  */
-void svr_vec_fix_reverse(struct svr_session *s)
+void svr_vec_fix_reverse(const struct svr_session *s, struct svr_tuple *rk)
 {
-	struct svr_tuple *rk = &s->flow[SVR_DIR_REV].key;
-
 	if (s->role == SVR_SESSION_ROLE_TRANSIT)
 		return;	/* outer tuples on both sides, as they are */
 	if (s->role == SVR_SESSION_ROLE_INGRESS) {
@@ -1545,17 +1548,26 @@ static enum svr_drop_reason svr_vec_admit(struct svr_net *sn,
 	return SVR_DROP_NONE;
 }
 
-static void svr_vec_inner_from_md(struct svr_vec *v, const struct svr_md *md)
+/*
+ * The inner tuple from forward metadata. Its family must be the session's
+ * (the outer one: checked before the session is used), and only that many
+ * bytes of each address fit its slots.
+ */
+static void svr_vec_inner_from_md(struct svr_session *s,
+				  const struct svr_md *md)
 {
 	const struct svr_md_ctx *c = &md->fwd;
 	unsigned int alen = c->family == SVR_MD_AF_INET ? 4 : 16;
+	struct svr_vec *v = s->vec;
+	union svr_addr a;
 
 	v->inner_family = c->family == SVR_MD_AF_INET ? AF_INET : AF_INET6;
 	v->inner_proto = c->proto;
-	memset(&v->inner_saddr, 0, sizeof(v->inner_saddr));
-	memset(&v->inner_daddr, 0, sizeof(v->inner_daddr));
-	memcpy(&v->inner_saddr, c->saddr, alen);
-	memcpy(&v->inner_daddr, c->daddr, alen);
+	memset(&a, 0, sizeof(a));
+	memcpy(&a, c->saddr, alen);
+	svr_sa_set(s, SVR_SA_INNER_SRC, &a);
+	memcpy(&a, c->daddr, alen);
+	svr_sa_set(s, SVR_SA_INNER_DST, &a);
 	v->inner_sport = htons(c->sport);
 	v->inner_dport = htons(c->dport);
 }
@@ -1637,6 +1649,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	struct net_device *out;
 	struct svr_session *s;
 	struct svr_peer *peer;
+	struct svr_rewrite rw;
 	struct svr_flow *fw;
 	struct svr_pkt q = *p;
 	struct svr_security *psec = NULL;
@@ -1671,24 +1684,25 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 		return svr_drop(sn, skb, why);
 	svr_stat_inc(sn, SVR_STAT_MD_RCVD);
 
-	s = svr_session_alloc(sn, true);
+	s = svr_session_alloc(sn, true, p->key.family);
 	if (!s)
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	s->role = SVR_SESSION_ROLE_EGRESS;
 	memcpy(s->uuid, md.uuid, sizeof(s->uuid));
 	v = s->vec;
 	v->flags = SVR_VEC_REV_MD;
-	svr_vec_inner_from_md(v, &md);
+	svr_vec_inner_from_md(s, &md);
 	if ((v->inner_proto == IPPROTO_ICMP ||
 	     v->inner_proto == IPPROTO_ICMPV6) && q.key.proto == IPPROTO_UDP)
 		v->flags |= SVR_VEC_ICMP;
 	fw = &s->flow[SVR_DIR_FWD];
-	fw->key = p->key;
-	s->rw.saddr = v->inner_saddr;
-	s->rw.daddr = v->inner_daddr;
-	s->rw.sport = v->inner_sport;
-	s->rw.dport = v->inner_dport;
-	s->rw.flags = SVR_RW_SADDR | SVR_RW_DADDR | SVR_RW_SPORT | SVR_RW_DPORT;
+	svr_flow_set_key(fw, &p->key);
+	svr_sa_get(s, SVR_SA_INNER_SRC, &rw.saddr);
+	svr_sa_get(s, SVR_SA_INNER_DST, &rw.daddr);
+	rw.sport = v->inner_sport;
+	rw.dport = v->inner_dport;
+	rw.flags = SVR_RW_ALL;
+	svr_session_set_rw(s, &rw);
 	if (!svr_peer_get(peer))
 		goto gone;
 	s->nh.peer = peer;
@@ -1700,7 +1714,7 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (md_strip(skb, &q, &md))	/* md points into the packet: done */
 		goto nomem;
-	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh)) {
+	if (svr_service_nexthop(sn, fp.svc, v->inner_family, &fp.nh, &fp.gw)) {
 		why = SVR_DROP_NO_ROUTE;
 		goto drop;
 	}
@@ -1730,15 +1744,15 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (v->inner_family != q.key.family || q.key.proto != v->inner_proto)
 		goto malformed;
-	if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_DADDR | SVR_RW_DPORT))
+	if (svr_nat_apply(skb, &q, &rw, SVR_RW_DADDR | SVR_RW_DPORT))
 		goto nomem;
-	q.key.daddr = v->inner_daddr;
+	q.key.daddr = rw.daddr;
 	q.key.dport = v->inner_dport;
-	q.key.saddr = v->inner_saddr;
+	q.key.saddr = rw.saddr;
 	q.key.sport = v->inner_sport;
 
 	s->nh.type = fp.nh.type;
-	s->nh.gw = fp.nh.gw;
+	svr_sa_set(s, SVR_SA_GW, &fp.gw);
 	s->nh.oif = fp.nh.oif;
 	ret = svr_first_egress(sn, skb, &q, &fp, s, &out);
 	if (ret) {
@@ -1752,8 +1766,10 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 		goto gone;
 	s->service = fp.svc;
 	/* Source NAT on the way to the server gives the session a port. */
-	ret = svr_insert_nat(sn, s, out, memcmp(&s->rw.saddr, &v->inner_saddr,
-						sizeof(s->rw.saddr)));
+	ret = svr_insert_nat(sn, s, out,
+			     memcmp(svr_sa_ptr(s, SVR_SA_RW_SRC),
+				    svr_sa_ptr(s, SVR_SA_INNER_SRC),
+				    svr_sa_len(s)));
 	if (ret) {
 		why = ret == -ENOSPC ? SVR_DROP_TABLE_FULL :
 		      SVR_DROP_NAT_EXHAUSTED;
@@ -1767,15 +1783,15 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 			 (const struct tcphdr *)(skb->data + q.l4off) : NULL);
 
 	if (s->nh.type == SVR_NH_GATEWAY) {
-		if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+		if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw), SVR_RW_SADDR | SVR_RW_SPORT))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		finish_full(skb, &q);
 		svr_untrack(skb);
-		return svr_xmit_gateway(sn, skb, &q, &s->nh);
+		return svr_xmit_gateway(sn, skb, &q, s);
 	}
 	if (svr_route_input(skb, &q))
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
-	if (svr_nat_apply(skb, &q, &s->rw, SVR_RW_SADDR | SVR_RW_SPORT))
+	if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw), SVR_RW_SADDR | SVR_RW_SPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	finish_full(skb, &q);
 	svr_untrack(skb);
@@ -1963,11 +1979,13 @@ unsigned int svr_vec_icmp_error(struct svr_net *sn, struct sk_buff *skb,
 {
 	struct svr_session *s = svr_flow_session(f);
 	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
-	const struct svr_tuple *ok = &s->flow[d].key;
-	bool unudp = inner->key.proto == IPPROTO_UDP && ok->proto != IPPROTO_UDP;
 	unsigned int less = vec_overhead(s, d);
+	struct svr_tuple okey, *ok = &okey;
+	bool unudp;
 	int cut;
 
+	svr_flow_key(&s->flow[d], ok);
+	unudp = inner->key.proto == IPPROTO_UDP && ok->proto != IPPROTO_UDP;
 	if (ok->family != p->key.family ||
 	    (unudp && (ok->proto != IPPROTO_ICMP && ok->proto != IPPROTO_ICMPV6)))
 		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
@@ -2024,10 +2042,11 @@ unsigned int svr_vec_icmp_to_peer(struct svr_net *sn, struct sk_buff *skb,
 {
 	struct svr_session *s = svr_flow_session(f);
 	enum svr_dir d = f->dir == SVR_DIR_FWD ? SVR_DIR_REV : SVR_DIR_FWD;
-	const struct svr_tuple *ok = &s->flow[d].key;
+	struct svr_tuple okey, *ok = &okey;
 	struct svr_pkt q = *p;
 	int grow = 0;
 
+	svr_flow_key(&s->flow[d], ok);
 	if (ok->family != p->key.family)
 		return svr_drop(sn, skb, SVR_DROP_ICMP_UNRELATED);
 	if (skb_linearize_cow(skb))
