@@ -1783,7 +1783,8 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 			 (const struct tcphdr *)(skb->data + q.l4off) : NULL);
 
 	if (s->nh.type == SVR_NH_GATEWAY) {
-		if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw), SVR_RW_SADDR | SVR_RW_SPORT))
+		if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw),
+				  SVR_RW_SADDR | SVR_RW_SPORT))
 			return svr_drop(sn, skb, SVR_DROP_NOMEM);
 		finish_full(skb, &q);
 		svr_untrack(skb);
@@ -1791,7 +1792,8 @@ unsigned int svr_vec_egress_first(struct svr_net *sn, struct sk_buff *skb,
 	}
 	if (svr_route_input(skb, &q))
 		return svr_drop(sn, skb, SVR_DROP_NO_ROUTE);
-	if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw), SVR_RW_SADDR | SVR_RW_SPORT))
+	if (svr_nat_apply(skb, &q, svr_session_rw(s, &rw),
+			  SVR_RW_SADDR | SVR_RW_SPORT))
 		return svr_drop(sn, skb, SVR_DROP_NOMEM);
 	finish_full(skb, &q);
 	svr_untrack(skb);
