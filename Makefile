@@ -117,7 +117,8 @@ fuzz: setup
 style: setup
 	@$(KSRC_CACHE)/scripts/checkpatch.pl --no-tree --strict --terse \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
-		kernel/*.c kernel/*.h include/svr/*.h include/uapi/linux/svr.h
+		$(filter-out %.mod.c,$(wildcard kernel/*.c)) kernel/*.h \
+		include/svr/*.h include/uapi/linux/svr.h
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -694,14 +694,13 @@ int svr_service_nexthop(struct svr_net *sn, struct svr_service *svc,
 	return -ENETUNREACH;
 }
 
-
 /*
  * Work out the egress device and the rewrite of a new session's forward
  * flow. Routes the packet (fib) or looks the gateway route up.
  */
 int svr_first_egress(struct svr_net *sn, struct sk_buff *skb,
-			    const struct svr_pkt *p, struct svr_first *fp,
-			    struct svr_session *s, struct net_device **outp)
+		     const struct svr_pkt *p, struct svr_first *fp,
+		     struct svr_session *s, struct net_device **outp)
 {
 	struct net_device *out = NULL;
 	const struct svr_iface *oif;

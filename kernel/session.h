@@ -434,5 +434,4 @@ u32 svr_session_buckets(const struct svr_net *sn);
 void svr_session_event(struct svr_session *s, bool created,
 		       enum svr_del_reason why);
 
-
 #endif /* _SVR_SESSION_H */

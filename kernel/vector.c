@@ -850,7 +850,6 @@ static void vec_mss_clamp(struct svr_net *sn, struct sk_buff *skb,
 	}
 }
 
-
 /* ---- control messages (§4.6, Documentation/datapath.md) ------------------ */
 
 /*
@@ -1087,7 +1086,6 @@ static unsigned int vec_ctl_rcv(struct svr_net *sn, struct sk_buff *skb,
 	}
 	return svr_drop(sn, skb, SVR_DROP_MD_CONSUMED);
 }
-
 
 /* ---- the per-packet work --------------------------------------------------- */
 
@@ -1387,7 +1385,7 @@ const struct svr_path *svr_vec_path_pick(struct svr_peer *peer, u8 family)
 }
 
 struct net_device *svr_vec_path_dev(struct net *net,
-				       const struct svr_path *path)
+				    const struct svr_path *path)
 {
 	struct net_device *dev;
 	struct dst_entry *dst;
