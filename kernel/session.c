@@ -7,10 +7,9 @@
  * softirq by the first packet and inserted under their buckets' locks
  * (svr_flow_insert()); s->lock serialises a session's state and its
  * removal (the first caller of svr_session_delete() unhashes it, others
- * see ->dead). The
- * table holds one reference, dropped on delete; the memory goes after an
- * RCU grace period once the last reference is gone. Expiry runs in a
- * delayed work per netns, never on the packet path.
+ * see ->dead). The table holds one reference, dropped on delete; the
+ * memory goes after an RCU grace period once the last reference is gone.
+ * Expiry runs in a delayed work per netns, never on the packet path.
  */
 #include <linux/jhash.h>
 #include <linux/mm.h>
@@ -25,8 +24,10 @@
 #include "config.h"
 #include "svr_trace.h"
 
-/* Sessions to a local next hop, and sessions between routers (with vec). */
-/* By shape: [has_vec][v6] (struct svr_session). */
+/*
+ * By shape, [has_vec][v6]: sessions to a local next hop or between routers
+ * (with vec), IPv4 or IPv6 (the width of their address slots).
+ */
 static struct kmem_cache *svr_session_cache[2][2] __read_mostly;
 
 const char *const svr_sess_state_names[SVR_SS_MAX] = {
@@ -48,6 +49,21 @@ enum {
 	SVR_GC_MAX_WAIT		= 60 * HZ,
 	SVR_TCP_SYN_TIMEOUT	= 10,	/* seconds until established */
 	SVR_TCP_RST_TIMEOUT	= 1,
+};
+
+/*
+ * The buckets: a fixed array, sized when the router starts (module
+ * parameter hashsize), each a singly linked RCU chain ending in a nulls
+ * marker that names its bucket. Writers take the bucket's lock (one of
+ * SVR_SESS_LOCKS).
+ */
+#define SVR_SESS_LOCKS	256
+
+struct svr_sess_table {
+	u32			mask;		/* buckets - 1 */
+	u32			seed;
+	struct svr_flow __rcu	**buckets;
+	spinlock_t		locks[SVR_SESS_LOCKS];
 };
 
 #define SVR_HASHSIZE_MAX	(1U << 24)

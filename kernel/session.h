@@ -216,20 +216,8 @@ struct svr_session {
 	struct svr_vec		vec[];		/* SVR between routers */
 };
 
-/*
- * The buckets: a fixed array, sized when the router starts (module
- * parameter hashsize), each a singly linked RCU chain ending in a nulls
- * marker that names its bucket. Writers take the bucket's lock (one of
- * SVR_SESS_LOCKS).
- */
-#define SVR_SESS_LOCKS	256
-
-struct svr_sess_table {
-	u32			mask;		/* buckets - 1 */
-	u32			seed;
-	struct svr_flow __rcu	**buckets;
-	spinlock_t		locks[SVR_SESS_LOCKS];
-};
+/* The buckets (session.c). */
+struct svr_sess_table;
 
 /* The per-netns table, embedded in struct svr_net. */
 struct svr_sessions {
