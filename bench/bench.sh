@@ -92,6 +92,18 @@ error() { # MODE WHAT
 	log "ERROR $1: $2"
 }
 
+# The commit measured, "-dirty" if the tree differs from it outside
+# bench/results (where this run's own output file already is).
+svr_rev() {
+	local r
+
+	cd "$REPO" 2>/dev/null || return
+	r=$(git rev-parse --short HEAD 2>/dev/null) || return
+	git diff --quiet HEAD -- . ':(exclude)bench/results' 2>/dev/null ||
+		r=$r-dirty
+	echo "$r"
+}
+
 meta() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -99,7 +111,7 @@ meta() {
 		"$(uname -r)" "$cpu" "$(nproc)" \
 		"$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" \
 		"$QUICK" "$REPS" "$(date -u +%FT%TZ)" \
-		"$(cd "$REPO" && git describe --always --dirty 2>/dev/null)" \
+		"$(svr_rev)" \
 		"aes: $(crypto_driver aes), sha256: $(crypto_driver sha256); CPU flags: $(cpu_flags)" >>"$OUT"
 }
 
